@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { DbHandle } from './core/db.js';
+import { installErrorHandling } from './core/errors.js';
+import { installAuth } from './core/auth/plugin.js';
+import { authRoutes } from './core/auth/routes.js';
+import { regionRoutes } from './modules/regions/routes.js';
+import { orgRoutes } from './modules/orgs/routes.js';
+import { peopleRoutes } from './modules/people/routes.js';
+import { accountRoutes } from './modules/people/accounts-routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { cockpitRoutes } from './modules/cockpit/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    dbh: DbHandle;
+    config: Config;
+  }
+}
+
+export interface BuildOptions {
+  config: Config;
+  dbh: DbHandle;
+  /** A pino logger; tests run without one. */
+  logger?: FastifyBaseLogger;
+}
+
+/** Builds the whole HTTP app; used by `redcom serve` and by the tests through app.inject. */
+export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+  });
+  app.decorate('dbh', dbh);
+  app.decorate('config', config);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+
+  await app.register(cookie);
+  installErrorHandling(app);
+  installAuth(app, dbh.db);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '红色社区 Red Community API', version: '0.1.0', description: 'Errors: {"error":{"code","message","fields"}}; lists: ?page=&pageSize= → {items,total,page,pageSize}.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'rc_session' } } },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'] } }, async () => ({ status: 'ok', db: dbh.kind }));
+
+  await app.register(authRoutes);
+  await app.register(regionRoutes);
+  await app.register(orgRoutes);
+  await app.register(peopleRoutes);
+  await app.register(accountRoutes);
+  await app.register(auditRoutes);
+  await app.register(cockpitRoutes);
+
+  serveWebApps(app, config.webDist);
+  return app;
+}
+
+/** The three built web apps: /admin/, /screen/ and the resident H5 at /; each falls back to its index.html. */
+function serveWebApps(app: FastifyInstance, dist: string) {
+  if (!fs.existsSync(dist)) return;
+  app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });
+  const apps: [string, string][] = [['/admin', 'admin/index.html'], ['/screen', 'screen/index.html'], ['/m', 'index.html']];
+  for (const [prefix, file] of apps) {
+    app.get(prefix, (_req, reply) => reply.redirect(prefix + '/'));
+    app.get(`${prefix}/*`, (req, reply) => {
+      const rel = (req.params as { '*': string })['*'];
+      const candidate = path.join(dist, prefix, rel);
+      if (rel && candidate.startsWith(path.join(dist, prefix)) && fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
+        return reply.sendFile(path.relative(dist, candidate));
+      }
+      return reply.sendFile(prefix === '/m' ? 'index.html' : file);
+    });
+  }
+  app.get('/*', (req, reply) => {
+    const rel = (req.params as { '*': string })['*'];
+    if (rel.startsWith('api/')) return reply.callNotFound();
+    const candidate = path.join(dist, rel);
+    if (rel && candidate.startsWith(dist) && fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return reply.sendFile(rel);
+    return reply.sendFile('index.html');
+  });
+}

@@ -1,0 +1,52 @@
+import pino from 'pino';
+import { buildApp } from '../app.js';
+import type { Config } from '../config.js';
+import { purgeExpiredSessions } from '../core/auth/sessions.js';
+import { syncRoles } from '../modules/people/accounts.js';
+import { seed } from '../seed/seed.js';
+import { openConfiguredDb } from './open.js';
+
+/**
+ * Starts the server: migrate, sync roles, seed the demo district on first start
+ * (never in production), listen, and on SIGINT/SIGTERM stop taking requests,
+ * finish in-flight ones and close the database so PGlite is never left half-written.
+ */
+export async function serve(config: Config) {
+  const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const dbh = await openConfiguredDb(config);
+  const { db } = dbh;
+  await syncRoles(db);
+  const hasRegions = await db.selectFrom('regions').select('id').limit(1).executeTakeFirst();
+  if (!hasRegions && !config.production) {
+    log.info('首次启动：正在生成演示数据 / first start: seeding the demo district…');
+    const s = await seed(db, 'demo');
+    log.info(s, 'demo district seeded');
+  }
+  const admin = await db.selectFrom('account_roles').select('account_id').where('role_code', '=', 'district_admin').limit(1).executeTakeFirst();
+  if (!admin) {
+    log.warn('尚无区级管理员账号。请运行 / No district admin exists yet. Create one with: npx redcom user add --username NAME --role district_admin --scope YN');
+  }
+  await purgeExpiredSessions(db);
+
+  const app = await buildApp({ config, dbh, logger: log });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => { log.error('forced exit after 10 s'); process.exit(1); }, 10_000);
+    try {
+      await app.close(); // stops accepting, waits for in-flight requests
+      await dbh.close(); // PGlite: waits for its queue, then closes cleanly
+      log.info('closed cleanly');
+    } finally {
+      clearTimeout(force);
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  log.info(`红色社区 ready: http://localhost:${config.port}/  (admin /admin/, cockpit /screen/, API docs /api/docs) — database: ${dbh.kind}`);
+  return app;
+}

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+/** A handle usable for queries: the global db or a transaction. Pass it down; inside a transaction never reach for the global one. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+export type DbKind = 'pglite' | 'postgres';
+
+export interface DbHandle {
+  db: Db;
+  kind: DbKind;
+  /** Underlying PGlite instance (PGlite only), for dumps and raw exec. */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+// Same JS types from both backends: counts as numbers, numeric as numbers, dates as 'YYYY-MM-DD'.
+const asNumber = (v: string) => (v === null ? null : Number(v));
+const asText = (v: string) => v;
+
+pg.types.setTypeParser(20, asNumber); // int8
+pg.types.setTypeParser(1700, asNumber); // numeric
+pg.types.setTypeParser(1082, asText); // date
+
+export interface OpenDbOptions {
+  databaseUrl?: string;
+  /** PGlite data directory; omitted = in memory. */
+  dataDir?: string;
+  /** Load a PGlite data dir tarball instead of running initdb (tests). */
+  loadDataDir?: Blob;
+}
+
+export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: Number(process.env.PG_POOL_MAX ?? 10) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  let dir: string | undefined;
+  if (opts.dataDir) {
+    dir = path.join(opts.dataDir, 'pgdata');
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  const pglite = await PGlite.create(dir, {
+    loadDataDir: opts.loadDataDir,
+    parsers: {
+      [pgliteTypes.NUMERIC]: asNumber,
+      [pgliteTypes.DATE]: asText,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+}

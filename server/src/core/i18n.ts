@@ -1,0 +1,65 @@
+import type { FastifyRequest } from 'fastify';
+
+export type Locale = 'zh-CN' | 'en';
+
+/** Server-side messages. Keys are stable; texts are what users read. */
+const messages: Record<string, { 'zh-CN': string; en: string }> = {
+  // generic
+  bad_request: { 'zh-CN': '请求参数有误', en: 'The request is invalid' },
+  invalid_json: { 'zh-CN': '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  validation_failed: { 'zh-CN': '提交的数据有误，请检查标出的字段', en: 'Some fields are invalid' },
+  not_found: { 'zh-CN': '未找到该资源', en: 'Not found' },
+  route_not_found: { 'zh-CN': '接口不存在', en: 'No such endpoint' },
+  internal: { 'zh-CN': '服务器内部错误，请稍后再试（请求编号 {requestId}）', en: 'Internal server error; please retry later (request {requestId})' },
+  payload_too_large: { 'zh-CN': '提交的数据过大', en: 'The request body is too large' },
+  unsupported_media_type: { 'zh-CN': '不支持的内容类型', en: 'Unsupported content type' },
+  conflict: { 'zh-CN': '数据冲突', en: 'Conflict' },
+  // auth
+  unauthenticated: { 'zh-CN': '请先登录', en: 'Please sign in' },
+  forbidden: { 'zh-CN': '没有权限执行此操作', en: 'You do not have permission to do this' },
+  out_of_scope: { 'zh-CN': '超出您的数据管辖范围', en: 'This record is outside your data scope' },
+  csrf: { 'zh-CN': '安全校验失败，请刷新页面后重试', en: 'Security check failed; reload the page and retry' },
+  bad_credentials: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
+  account_locked: { 'zh-CN': '登录失败次数过多，账号已锁定，请于 {minutes} 分钟后再试', en: 'Too many failed sign-ins; the account is locked for {minutes} more minutes' },
+  account_disabled: { 'zh-CN': '账号已停用', en: 'This account is disabled' },
+  wrong_password: { 'zh-CN': '原密码错误', en: 'The current password is wrong' },
+  // field messages
+  required: { 'zh-CN': '必填', en: 'required' },
+  invalid_type: { 'zh-CN': '类型不正确，应为{expected}', en: 'must be {expected}' },
+  too_short: { 'zh-CN': '长度不能少于 {minimum}', en: 'must be at least {minimum} long' },
+  too_long: { 'zh-CN': '长度不能超过 {maximum}', en: 'must be at most {maximum} long' },
+  too_small: { 'zh-CN': '不能小于 {minimum}', en: 'must be at least {minimum}' },
+  too_big: { 'zh-CN': '不能大于 {maximum}', en: 'must be at most {maximum}' },
+  invalid_value: { 'zh-CN': '取值不在允许范围内', en: 'is not an allowed value' },
+  invalid_format: { 'zh-CN': '格式不正确', en: 'has the wrong format' },
+  unknown_field: { 'zh-CN': '不允许的字段', en: 'is not allowed' },
+  invalid: { 'zh-CN': '不合法', en: 'is invalid' },
+  invalid_id_number: { 'zh-CN': '身份证号不合法（18 位，校验位须正确）', en: 'is not a valid 18-digit ID number (check digit)' },
+  invalid_phone: { 'zh-CN': '手机号不合法（11 位大陆手机号）', en: 'is not a valid mainland mobile number' },
+  weak_password: { 'zh-CN': '密码至少 8 位，且须同时包含字母和数字', en: 'must be at least 8 characters with letters and digits' },
+  taken: { 'zh-CN': '已被占用', en: 'is already taken' },
+  no_such_region: { 'zh-CN': '区域不存在', en: 'no such region' },
+  no_such_role: { 'zh-CN': '角色不存在', en: 'no such role' },
+  no_such_person: { 'zh-CN': '人员不存在', en: 'no such person' },
+  no_such_org: { 'zh-CN': '组织不存在', en: 'no such organisation' },
+  no_such_household: { 'zh-CN': '户不存在', en: 'no such household' },
+  bad_child_level: { 'zh-CN': '下级区域层级应为 {expected}', en: 'a child here must be a {expected}' },
+  room_only: { 'zh-CN': '仅房屋可填写楼层和面积', en: 'only rooms have floor and area' },
+  purpose_required: { 'zh-CN': '查看完整个人信息须填写用途', en: 'a purpose is required to reveal personal data' },
+  cannot_unmask: { 'zh-CN': '您的角色无权查看完整个人信息', en: 'your role may not reveal personal data' },
+};
+
+export function localeOf(req: Pick<FastifyRequest, 'headers'>): Locale {
+  const h = String(req.headers['accept-language'] ?? '').toLowerCase();
+  return h.startsWith('en') ? 'en' : 'zh-CN';
+}
+
+export function t(locale: Locale, key: string, params: Record<string, unknown> = {}): string {
+  const m = messages[key];
+  const text = m ? m[locale] : key;
+  return text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
+}
+
+export function hasMessage(key: string) {
+  return key in messages;
+}

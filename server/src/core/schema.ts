@@ -1,0 +1,136 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Kysely table types; one interface per table, kept beside the SQL in migrations/. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Id = Generated<number>;
+
+export type RegionLevel = 'district' | 'street' | 'community' | 'compound' | 'building' | 'unit' | 'room';
+export const REGION_LEVELS: RegionLevel[] = ['district', 'street', 'community', 'compound', 'building', 'unit', 'room'];
+
+export interface RegionsTable {
+  id: Id;
+  parent_id: number | null;
+  level: RegionLevel;
+  code: string;
+  name: string;
+  path: string;
+  sort: Generated<number>;
+  floor: number | null;
+  area: ColumnType<number | null, number | string | null | undefined, number | string | null>;
+  created_at: Generated<Date>;
+}
+
+export interface GridsTable { id: Id; community_id: number; code: string; name: string; created_at: Generated<Date> }
+export interface GridRegionsTable { grid_id: number; region_id: number }
+
+export type OrgKind = 'party_working_committee' | 'party_committee' | 'general_branch' | 'branch' | 'enterprise' | 'social_org' | 'institution';
+export interface OrganisationsTable {
+  id: Id;
+  parent_id: number | null;
+  kind: OrgKind;
+  name: string;
+  code: string;
+  region_id: number | null;
+  path: string;
+  created_at: Generated<Date>;
+}
+
+export interface HouseholdsTable { id: Id; room_id: number | null; region_id: number; created_at: Generated<Date> }
+
+export interface PersonsTable {
+  id: Id;
+  name: string;
+  name_initials: string;
+  sex: 'M' | 'F';
+  birth_date: string | null;
+  id_number: string | null;
+  phone: string | null;
+  household_id: number | null;
+  is_householder: Generated<boolean>;
+  region_id: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface RolesTable { code: string; name_zh: string; name_en: string; permissions: string[]; sort: Generated<number> }
+
+export interface AccountsTable {
+  id: Id;
+  username: string;
+  phone: string | null;
+  password_hash: string | null;
+  display_name: string;
+  person_id: number | null;
+  organisation_id: number | null;
+  scope_region_id: number | null;
+  active: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  last_login_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export interface AccountRolesTable { account_id: number; role_code: string }
+
+export interface SessionsTable {
+  id: Id;
+  token_hash: string;
+  csrf_token: string;
+  account_id: number;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditLogTable {
+  id: Id;
+  at: Timestamp;
+  actor_id: number | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  summary: ColumnType<unknown, string, string>;
+  ip: string | null;
+  request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface PiAccessLogTable {
+  id: Id;
+  at: Generated<Date>;
+  actor_id: number;
+  kind: 'unmask' | 'export';
+  target_type: string;
+  target_id: string | null;
+  fields: string[];
+  purpose: string;
+  ip: string | null;
+  request_id: string | null;
+}
+
+export interface SchemaMigrationsTable { name: string; applied_at: Generated<Date> }
+
+export interface Database {
+  regions: RegionsTable;
+  grids: GridsTable;
+  grid_regions: GridRegionsTable;
+  organisations: OrganisationsTable;
+  households: HouseholdsTable;
+  persons: PersonsTable;
+  roles: RolesTable;
+  accounts: AccountsTable;
+  account_roles: AccountRolesTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  pi_access_log: PiAccessLogTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type Region = Selectable<RegionsTable>;
+export type Person = Selectable<PersonsTable>;
+export type Account = Selectable<AccountsTable>;
+export type NewPerson = Insertable<PersonsTable>;

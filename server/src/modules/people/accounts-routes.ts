@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorFromRequest } from '../../core/auth/context.js';
+import { requireAuth } from '../../core/auth/plugin.js';
+import { PERMISSIONS } from '../../core/auth/roles.js';
+import { idParam } from '../../core/http.js';
+import { isValidMobile } from '../../core/identity.js';
+import { pageQuery } from '../../core/paging.js';
+import { changeOwnPassword, createAccount, listAccounts, listRoles, resetPassword, updateAccount } from './accounts.js';
+
+const phone = z.string().trim().refine(isValidMobile, { message: 'invalid_phone' });
+const accountBody = z.object({
+  username: z.string().trim().min(3).max(40).regex(/^[A-Za-z0-9._-]+$/),
+  password: z.string().min(1).max(128),
+  displayName: z.string().trim().min(1).max(40),
+  phone: phone.nullable().optional(),
+  roles: z.array(z.string().min(1)).min(1).max(9),
+  scopeRegionId: z.number().int().positive(),
+  personId: z.number().int().positive().nullable().optional(),
+  organisationId: z.number().int().positive().nullable().optional(),
+}).strict();
+
+export async function accountRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = app.dbh.db;
+  const tags = ['accounts'];
+
+  r.get('/api/roles', {
+    config: { permission: 'account:read' },
+    schema: { tags, summary: '角色与权限码' },
+  }, async () => ({ items: await listRoles(db), permissions: PERMISSIONS }));
+
+  r.get('/api/accounts', {
+    config: { permission: 'account:read' },
+    schema: { tags, summary: '账号列表（数据范围内）', querystring: pageQuery.extend({ q: z.string().max(40).optional(), role: z.string().max(40).optional() }) },
+  }, async (req) => listAccounts(db, requireAuth(req), req.query, req.query));
+
+  r.post('/api/accounts', {
+    config: { permission: 'account:write' },
+    schema: { tags, summary: '新建账号', body: accountBody },
+  }, async (req, reply) => reply.status(201).send(await createAccount(db, requireAuth(req), actorFromRequest(req), req.body)));
+
+  r.patch('/api/accounts/:id', {
+    config: { permission: 'account:write' },
+    schema: {
+      tags, summary: '修改账号（角色、数据范围、启用、解锁）', params: idParam,
+      body: accountBody.omit({ username: true, password: true }).partial().extend({ active: z.boolean().optional(), unlock: z.boolean().optional() }).strict(),
+    },
+  }, async (req) => updateAccount(db, requireAuth(req), actorFromRequest(req), req.params.id, req.body));
+
+  r.post('/api/accounts/:id/password', {
+    config: { permission: 'account:write' },
+    schema: { tags, summary: '重置密码', params: idParam, body: z.object({ password: z.string().min(1).max(128) }).strict() },
+  }, async (req) => {
+    await resetPassword(db, requireAuth(req), actorFromRequest(req), req.params.id, req.body.password);
+    return { ok: true };
+  });
+
+  r.post('/api/me/password', {
+    schema: { tags, summary: '修改本人密码', body: z.object({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(128) }).strict() },
+  }, async (req) => {
+    await changeOwnPassword(db, requireAuth(req), actorFromRequest(req), req.body.currentPassword, req.body.newPassword);
+    return { ok: true };
+  });
+}

@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import type { AuthContext } from '../../core/auth/context.js';
+import type { Actor } from '../../core/audit.js';
+import { appendAudit } from '../../core/audit.js';
+import type { Db, Executor } from '../../core/db.js';
+import { AppError, fieldError } from '../../core/errors.js';
+import { regionInScope, scopePrefix } from '../../core/scope.js';
+import { REGION_LEVELS, type Region, type RegionLevel } from '../../core/schema.js';
+import type { PageQuery } from '../../core/paging.js';
+import { paginate } from '../../core/paging.js';
+
+export const LEVEL_NAMES: Record<RegionLevel, string> = {
+  district: '区', street: '街道', community: '社区', compound: '小区', building: '楼栋', unit: '单元', room: '房屋',
+};
+
+export const childLevel = (level: RegionLevel): RegionLevel | null => REGION_LEVELS[REGION_LEVELS.indexOf(level) + 1] ?? null;
+
+export function presentRegion(r: Region & { child_count?: number | null }) {
+  return {
+    id: r.id, parentId: r.parent_id, level: r.level, code: r.code, name: r.name,
+    floor: r.floor, area: r.area == null ? null : Number(r.area),
+    ...(r.child_count != null ? { childCount: Number(r.child_count) } : {}),
+  };
+}
+
+const childCount = sql<number>`(select count(*) from regions c where c.parent_id = regions.id)`;
+
+export interface TreeNode extends ReturnType<typeof presentRegion> { children: TreeNode[] }
+
+/** The caller's scope subtree down to `maxLevel` (rooms would be far too many for one tree). */
+export async function regionTree(db: Db, auth: AuthContext, maxLevel: RegionLevel): Promise<TreeNode[]> {
+  const prefix = scopePrefix(auth);
+  if (!prefix) return [];
+  const levels = REGION_LEVELS.slice(0, REGION_LEVELS.indexOf(maxLevel) + 1);
+  const rows = await db.selectFrom('regions').selectAll().select(childCount.as('child_count'))
+    .where('path', 'like', `${prefix}%`).where('level', 'in', levels)
+    .orderBy('sort').orderBy('id').execute();
+  const nodes = new Map<number, TreeNode>();
+  for (const r of rows) nodes.set(r.id, { ...presentRegion(r), children: [] });
+  const roots: TreeNode[] = [];
+  for (const n of nodes.values()) {
+    const parent = n.parentId != null ? nodes.get(n.parentId) : undefined;
+    if (parent) parent.children.push(n); else roots.push(n);
+  }
+  return roots;
+}
+
+export async function regionChildren(db: Db, auth: AuthContext, id: number, page: PageQuery) {
+  await regionInScope(db, auth, id);
+  const res = await paginate(db.selectFrom('regions').selectAll().select(childCount.as('child_count'))
+    .where('parent_id', '=', id).orderBy('sort').orderBy('id'), page);
+  return { ...res, items: res.items.map(presentRegion) };
+}
+
+/** One region with its ancestors (for breadcrumbs) and subtree counts. */
+export async function regionDetail(db: Db, auth: AuthContext, id: number) {
+  const region = await regionInScope(db, auth, id);
+  const ids = region.path.split('/').filter(Boolean).map(Number);
+  const ancestors = await db.selectFrom('regions').selectAll().where('id', 'in', ids).execute();
+  ancestors.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+  const counts = await subtreeCounts(db, region.path);
+  return { ...presentRegion(region), ancestors: ancestors.filter((a) => a.id !== id).map(presentRegion), counts };
+}
+
+export async function subtreeCounts(db: Executor, path: string) {
+  const levels = await db.selectFrom('regions').select(['level', sql<number>`count(*)`.as('n')])
+    .where('path', 'like', `${path}%`).groupBy('level').execute();
+  const byLevel = Object.fromEntries(levels.map((l) => [l.level, Number(l.n)]));
+  const people = await db.selectFrom('persons').innerJoin('regions', 'regions.id', 'persons.region_id')
+    .select(sql<number>`count(*)`.as('n')).where('regions.path', 'like', `${path}%`).executeTakeFirst();
+  const households = await db.selectFrom('households').innerJoin('regions', 'regions.id', 'households.region_id')
+    .select(sql<number>`count(*)`.as('n')).where('regions.path', 'like', `${path}%`).executeTakeFirst();
+  return {
+    streets: byLevel.street ?? 0, communities: byLevel.community ?? 0, compounds: byLevel.compound ?? 0,
+    buildings: byLevel.building ?? 0, rooms: byLevel.room ?? 0,
+    households: Number(households?.n ?? 0), residents: Number(people?.n ?? 0),
+  };
+}
+
+export interface NewRegionInput { parentId: number; name: string; code: string; floor?: number | null; area?: number | null; sort?: number }
+
+export async function createRegion(db: Db, auth: AuthContext, actor: Actor, input: NewRegionInput) {
+  return db.transaction().execute(async (tx) => {
+    const parent = await regionInScope(tx, auth, input.parentId);
+    const level = childLevel(parent.level);
+    if (!level) throw fieldError('parentId', 'bad_child_level', { expected: '-' });
+    if (level !== 'room' && (input.floor != null || input.area != null)) throw fieldError('area', 'room_only');
+    const taken = await tx.selectFrom('regions').select('id').where('code', '=', input.code).executeTakeFirst();
+    if (taken) throw fieldError('code', 'taken', undefined, 409);
+    const row = await tx.insertInto('regions').values({
+      parent_id: parent.id, level, code: input.code, name: input.name, path: '', sort: input.sort ?? 0,
+      floor: input.floor ?? null, area: input.area ?? null,
+    }).returning('id').executeTakeFirstOrThrow();
+    const created = await tx.updateTable('regions').set({ path: `${parent.path}${row.id}/` }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+    await appendAudit(tx, actor, { action: 'region.create', targetType: 'region', targetId: row.id, summary: { parentId: parent.id, level, code: input.code, name: input.name } });
+    return presentRegion(created);
+  });
+}
+
+export interface RegionPatch { name?: string; floor?: number | null; area?: number | null; sort?: number }
+
+export async function updateRegion(db: Db, auth: AuthContext, actor: Actor, id: number, patch: RegionPatch) {
+  return db.transaction().execute(async (tx) => {
+    const before = await regionInScope(tx, auth, id);
+    if (before.id === auth.scope?.regionId) throw new AppError(403, 'out_of_scope');
+    if (before.level !== 'room' && (patch.floor !== undefined || patch.area !== undefined)) throw fieldError('area', 'room_only');
+    const after = await tx.updateTable('regions').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const changes = Object.fromEntries(Object.keys(patch).map((k) => [k, { from: (before as any)[k], to: (after as any)[k] }]));
+    await appendAudit(tx, actor, { action: 'region.update', targetType: 'region', targetId: id, summary: changes });
+    return presentRegion(after);
+  });
+}
+
+/** "鹿鸣社区 橡树湾 3幢 1单元 301室" for each path, from the community down, in one query. */
+export async function addressesOf(db: Executor, paths: string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(paths.flatMap((p) => p.split('/').filter(Boolean).map(Number)))];
+  const out = new Map<string, string>();
+  if (!ids.length) return out;
+  const rows = await db.selectFrom('regions').select(['id', 'name', 'level']).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const p of paths) {
+    const parts = p.split('/').filter(Boolean).map((i) => byId.get(Number(i))).filter((r) => r && r.level !== 'district' && r.level !== 'street');
+    out.set(p, parts.map((r) => r!.name).join(' '));
+  }
+  return out;
+}
+
+export async function listGrids(db: Db, auth: AuthContext, communityId: number | undefined, page: PageQuery) {
+  const prefix = scopePrefix(auth);
+  if (!prefix) return { items: [], total: 0, page: page.page, pageSize: page.pageSize };
+  let q = db.selectFrom('grids').innerJoin('regions as c', 'c.id', 'grids.community_id')
+    .select(['grids.id', 'grids.code', 'grids.name', 'grids.community_id as communityId', 'c.name as communityName',
+      sql<number>`(select count(*) from grid_regions gr where gr.grid_id = grids.id)`.as('regionCount')])
+    .where('c.path', 'like', `${prefix}%`).orderBy('grids.code');
+  if (communityId) q = q.where('grids.community_id', '=', communityId);
+  const res = await paginate(q, page);
+  return { ...res, items: res.items.map((g) => ({ ...g, regionCount: Number(g.regionCount) })) };
+}

@@ -1,0 +1,63 @@
+import { createI18n } from 'vue-i18n';
+import { configureApi } from '../api';
+import { common } from './common';
+
+export type Locale = 'zh-CN' | 'en';
+export const LOCALES: { value: Locale; label: string }[] = [
+  { value: 'zh-CN', label: '中文' },
+  { value: 'en', label: 'English' },
+];
+
+const KEY = 'rc_locale';
+
+/** Simplified Chinese unless the user picked English before (remembered per browser, shared by the three apps). */
+export function storedLocale(): Locale {
+  try {
+    return localStorage.getItem(KEY) === 'en' ? 'en' : 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
+}
+
+type Tree = { [k: string]: string | Tree };
+export type Messages = Record<Locale, Tree>;
+
+function merge(a: Tree, b: Tree): Tree {
+  const out: Tree = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = typeof v === 'object' && typeof cur === 'object' ? merge(cur, v) : v;
+  }
+  return out;
+}
+
+/** One vue-i18n instance (Composition API) with the common messages plus the app's own. */
+export function createAppI18n(app: Messages) {
+  const locale = storedLocale();
+  const i18n = createI18n({
+    legacy: false,
+    globalInjection: true,
+    locale,
+    fallbackLocale: 'zh-CN',
+    messages: {
+      'zh-CN': merge(common['zh-CN'], app['zh-CN']),
+      en: merge(common.en, app.en),
+    } as any,
+    missingWarn: false,
+    fallbackWarn: false,
+  });
+  configureApi({
+    locale: () => i18n.global.locale.value,
+    networkError: () => i18n.global.t('common.networkError'),
+  });
+  document.documentElement.lang = locale;
+  return i18n;
+}
+
+type AppI18n = ReturnType<typeof createAppI18n>;
+
+export function setLocale(i18n: AppI18n, locale: Locale) {
+  i18n.global.locale.value = locale;
+  document.documentElement.lang = locale;
+  try { localStorage.setItem(KEY, locale); } catch { /* ignore */ }
+}

@@ -1,0 +1,66 @@
+import { computed, ref } from 'vue';
+import { defineStore } from 'pinia';
+import { api, isApiError, setCsrfToken } from './api';
+import type { LoginResult, Me, RoleRef } from './types';
+
+/**
+ * The signed-in account, shared shape for all three apps. The session itself is the
+ * HttpOnly cookie; this store only remembers who it belongs to and what it may do.
+ */
+export const useSession = defineStore('session', () => {
+  const me = ref<Me | null>(null);
+  const loaded = ref(false);
+
+  /** Asks the server who we are; a 401 just means "not signed in". */
+  async function load(): Promise<Me | null> {
+    try {
+      me.value = await api.get<Me>('/api/auth/me', undefined, { quiet401: true });
+    } catch (e) {
+      if (!isApiError(e) || e.status !== 401) throw e;
+      me.value = null;
+    } finally {
+      loaded.value = true;
+    }
+    return me.value;
+  }
+
+  async function ensureLoaded() {
+    if (!loaded.value) await load();
+    return me.value;
+  }
+
+  async function login(username: string, password: string): Promise<Me> {
+    const res = await api.post<LoginResult>('/api/auth/login', { username, password }, { quiet401: true });
+    setCsrfToken(res.csrfToken);
+    const { token: _token, csrfToken: _csrf, expiresAt: _exp, ...rest } = res;
+    me.value = rest;
+    loaded.value = true;
+    return rest;
+  }
+
+  async function logout() {
+    try {
+      await api.post('/api/auth/logout', {}, { quiet401: true });
+    } catch { /* the session may already be gone */ }
+    clear();
+  }
+
+  function clear() {
+    me.value = null;
+    loaded.value = true;
+    setCsrfToken(null);
+  }
+
+  function can(permission: string): boolean {
+    const perms = me.value?.permissions ?? [];
+    return perms.includes('*') || perms.includes(permission);
+  }
+
+  const displayName = computed(() => me.value?.account.displayName || me.value?.account.username || '');
+
+  return { me, loaded, load, ensureLoaded, login, logout, clear, can, displayName };
+});
+
+export function roleName(role: RoleRef, locale: string): string {
+  return locale === 'en' ? role.nameEn : role.nameZh;
+}

@@ -1,0 +1,67 @@
+import { fileURLToPath, URL } from 'node:url';
+import { defineConfig } from 'vite';
+import vue from '@vitejs/plugin-vue';
+import Components from 'unplugin-vue-components/vite';
+import { ElementPlusResolver, VantResolver } from 'unplugin-vue-components/resolvers';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * One multi-page build, three apps:
+ *   index.html        → resident H5 (Vant), served at / and /m/
+ *   admin/index.html  → admin console (Element Plus), served at /admin/
+ *   screen/index.html → cockpit big screen (ECharts), served at /screen/
+ * Components from Element Plus and Vant are imported on demand (with their CSS) by
+ * unplugin-vue-components, so the H5 never pulls Element Plus and vice versa.
+ */
+export default defineConfig({
+  root: here('.'),
+  base: '/',
+  publicDir: here('./public'),
+  plugins: [
+    vue(),
+    Components({
+      dirs: [],
+      dts: here('./src/components.d.ts'),
+      resolvers: [ElementPlusResolver({ importStyle: 'css' }), VantResolver({ importStyle: 'css' })],
+    }),
+  ],
+  resolve: {
+    alias: { '@shared': here('./src/shared') },
+  },
+  define: {
+    __VUE_OPTIONS_API__: 'false',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+    __VUE_I18N_FULL_INSTALL__: 'false',
+    __VUE_I18N_LEGACY_API__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+    __INTLIFY_DROP_MESSAGE_COMPILER__: 'false',
+  },
+  server: {
+    port: 5173,
+    proxy: { '/api': { target: process.env.API_URL ?? 'http://127.0.0.1:3100', changeOrigin: false } },
+  },
+  build: {
+    outDir: here('./dist'),
+    emptyOutDir: true,
+    target: ['es2020', 'chrome87', 'safari14'],
+    chunkSizeWarningLimit: 500,
+    rolldownOptions: {
+      input: {
+        h5: here('./index.html'),
+        admin: here('./admin/index.html'),
+        screen: here('./screen/index.html'),
+      },
+      output: {
+        codeSplitting: {
+          groups: [
+            // Shared by every app and rarely changing: cache it once.
+            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|@intlify|vue-i18n)[\\/]/, priority: 30 },
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 20 },
+          ],
+        },
+      },
+    },
+  },
+});
