@@ -22,6 +22,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     dbh: DbHandle;
     config: Config;
+    /** Every route with its access rule, for the permission tests and docs. */
+    routeList: { method: string; url: string; public: boolean; permission?: string }[];
   }
 }
 
@@ -43,6 +45,11 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   });
   app.decorate('dbh', dbh);
   app.decorate('config', config);
+  app.decorate('routeList', []);
+  app.addHook('onRoute', (route) => {
+    const cfg = (route.config ?? {}) as { public?: boolean; permission?: string };
+    for (const method of [route.method].flat()) app.routeList.push({ method, url: route.url, public: !!cfg.public, permission: cfg.permission });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });

@@ -34,6 +34,7 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   invalid_format: { 'zh-CN': '格式不正确', en: 'has the wrong format' },
   unknown_field: { 'zh-CN': '不允许的字段', en: 'is not allowed' },
   invalid: { 'zh-CN': '不合法', en: 'is invalid' },
+  empty_patch: { 'zh-CN': '没有要修改的字段', en: 'nothing to change' },
   invalid_id_number: { 'zh-CN': '身份证号不合法（18 位，校验位须正确）', en: 'is not a valid 18-digit ID number (check digit)' },
   invalid_phone: { 'zh-CN': '手机号不合法（11 位大陆手机号）', en: 'is not a valid mainland mobile number' },
   weak_password: { 'zh-CN': '密码至少 8 位，且须同时包含字母和数字', en: 'must be at least 8 characters with letters and digits' },

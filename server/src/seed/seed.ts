@@ -242,8 +242,10 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
       { username: 'resident.demo', name: '居民（演示）', role: 'resident', scope: compounds.XSW, personId: residentRow.id },
     ];
     for (const a of accounts) {
+      // Accounts of residents carry the person's name and phone, so they can sign in by phone too.
+      const person = a.personId ? await tx.selectFrom('persons').select(['name', 'phone']).where('id', '=', a.personId).executeTakeFirstOrThrow() : null;
       const row = await tx.insertInto('accounts').values({
-        username: a.username, display_name: a.personId ? (await tx.selectFrom('persons').select('name').where('id', '=', a.personId).executeTakeFirstOrThrow()).name : a.name,
+        username: a.username, display_name: person?.name ?? a.name, phone: person?.phone ?? null,
         password_hash: passwordHash, scope_region_id: a.scope.id, person_id: a.personId ?? null, organisation_id: a.orgId ?? null,
       }).returning('id').executeTakeFirstOrThrow();
       await tx.insertInto('account_roles').values({ account_id: row.id, role_code: a.role }).execute();

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
 import { PERMISSIONS } from '../../core/auth/roles.js';
-import { idParam } from '../../core/http.js';
+import { idParam, nonEmpty } from '../../core/http.js';
 import { isValidMobile } from '../../core/identity.js';
 import { pageQuery } from '../../core/paging.js';
 import { changeOwnPassword, createAccount, listAccounts, listRoles, resetPassword, updateAccount } from './accounts.js';
@@ -45,7 +45,7 @@ export async function accountRoutes(app: FastifyInstance) {
     config: { permission: 'account:write' },
     schema: {
       tags, summary: '修改账号（角色、数据范围、启用、解锁）', params: idParam,
-      body: accountBody.omit({ username: true, password: true }).partial().extend({ active: z.boolean().optional(), unlock: z.boolean().optional() }).strict(),
+      body: nonEmpty(accountBody.omit({ username: true, password: true }).partial().extend({ active: z.boolean().optional(), unlock: z.boolean().optional() }).strict()),
     },
   }, async (req) => updateAccount(db, requireAuth(req), actorFromRequest(req), req.params.id, req.body));
 

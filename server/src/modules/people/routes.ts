@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
 import { sendXlsx } from '../../core/excel.js';
-import { idParam, optionalId } from '../../core/http.js';
+import { idParam, optionalId, nonEmpty } from '../../core/http.js';
 import { isValidIdNumber, isValidMobile } from '../../core/identity.js';
 import { pageQuery } from '../../core/paging.js';
 import { createPerson, exportPeople, getPerson, listPeople, myHousehold, updatePerson } from './service.js';
@@ -71,7 +71,7 @@ export async function peopleRoutes(app: FastifyInstance) {
 
   r.patch('/api/people/:id', {
     config: { permission: 'people:write' },
-    schema: { tags, summary: '修改人员', params: idParam, body: personBody.omit({ newHousehold: true }).partial().strict() },
+    schema: { tags, summary: '修改人员', params: idParam, body: nonEmpty(personBody.omit({ newHousehold: true }).partial().strict()) },
   }, async (req) => updatePerson(db, requireAuth(req), actorFromRequest(req), req.params.id, req.body));
 
   r.get('/api/me/household', {

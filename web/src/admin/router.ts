@@ -1,0 +1,64 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { useSession } from '@shared/session';
+import { t } from './i18n';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;
+    permission?: string;
+    title?: string;
+  }
+}
+
+/** The side menu, in order; each page is its own chunk. */
+export const menu = [
+  { name: 'home', path: '', title: 'menu.home', icon: 'HomeFilled', component: () => import('./views/DashboardView.vue') },
+  { name: 'regions', path: 'regions', title: 'menu.regions', icon: 'MapLocation', permission: 'region:read', component: () => import('./views/RegionsView.vue') },
+  { name: 'orgs', path: 'orgs', title: 'menu.orgs', icon: 'OfficeBuilding', permission: 'org:read', component: () => import('./views/OrgsView.vue') },
+  { name: 'people', path: 'people', title: 'menu.people', icon: 'User', permission: 'people:read', component: () => import('./views/PeopleView.vue') },
+  { name: 'accounts', path: 'accounts', title: 'menu.accounts', icon: 'Key', permission: 'account:read', component: () => import('./views/AccountsView.vue') },
+  { name: 'audit', path: 'audit', title: 'menu.audit', icon: 'Document', permission: 'audit:read', component: () => import('./views/AuditView.vue') },
+] as const;
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'auth.login' } },
+  {
+    path: '/',
+    component: () => import('./layout/AdminLayout.vue'),
+    children: [
+      ...menu.map((m) => ({
+        path: m.path, name: m.name, component: m.component,
+        meta: { title: m.title, permission: 'permission' in m ? m.permission : undefined },
+      })),
+      { path: 'forbidden', name: 'forbidden', component: () => import('./views/StatusView.vue'), props: { kind: 'forbidden' }, meta: { title: 'admin.forbidden' } },
+      { path: ':pathMatch(.*)*', name: 'notFound', component: () => import('./views/StatusView.vue'), props: { kind: 'notFound' }, meta: { title: 'admin.notFound' } },
+    ],
+  },
+];
+
+export const router = createRouter({
+  history: createWebHistory('/admin/'),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+});
+
+router.beforeEach(async (to) => {
+  const session = useSession();
+  try {
+    await session.ensureLoaded();
+  } catch {
+    // Server unreachable: let the login page say so when it is used.
+  }
+  if (to.meta.public) {
+    if (to.name === 'login' && session.me) return typeof to.query.redirect === 'string' ? to.query.redirect : { name: 'home' };
+    return true;
+  }
+  if (!session.me) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+  if (to.meta.permission && !session.can(to.meta.permission)) return { name: 'forbidden' };
+  return true;
+});
+
+router.afterEach((to) => {
+  const page = to.meta.title ? t(to.meta.title) : '';
+  document.title = [page, `${t('app.name')} · ${t('admin.title')}`].filter(Boolean).join(' - ');
+});

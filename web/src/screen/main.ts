@@ -1,0 +1,7 @@
+import { createApp } from 'vue';
+import { createPinia } from 'pinia';
+import './styles.css';
+import App from './App.vue';
+import { i18n } from './i18n';
+
+createApp(App).use(createPinia()).use(i18n).mount('#app');
