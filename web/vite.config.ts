@@ -36,7 +36,7 @@ export default defineConfig({
     __VUE_I18N_FULL_INSTALL__: 'false',
     __VUE_I18N_LEGACY_API__: 'false',
     __INTLIFY_PROD_DEVTOOLS__: 'false',
-    __INTLIFY_DROP_MESSAGE_COMPILER__: 'false',
+    __INTLIFY_DROP_MESSAGE_COMPILER__: 'true',
   },
   server: {
     port: 5173,
@@ -58,7 +58,8 @@ export default defineConfig({
           groups: [
             // Shared by every app and rarely changing: cache it once.
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|@intlify|vue-i18n)[\\/]/, priority: 30 },
-            { name: 'echarts', test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 20 },
+            { name: 'zrender', test: /node_modules[\\/](zrender|tslib)[\\/]/, priority: 20 },
+            { name: 'echarts', test: /node_modules[\\/]echarts[\\/]/, priority: 20 },
           ],
         },
       },

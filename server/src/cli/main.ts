@@ -6,6 +6,7 @@ import { cliActor, verifyAudit } from '../core/audit.js';
 import { backup, restore } from '../core/backup.js';
 import { migrate } from '../core/migrate.js';
 import { createAccount, resetPassword, syncRoles } from '../modules/people/accounts.js';
+import { createDistrictRoot } from '../modules/regions/service.js';
 import { seed, type SeedScale } from '../seed/seed.js';
 import { openConfiguredDb } from './open.js';
 import { serve } from './serve.js';
@@ -47,6 +48,13 @@ program.command('seed').description('生成演示数据 / seed the synthetic dem
     console.log(`seeded (${opts.scale}): ${s.regions} regions, ${s.households} households, ${s.persons} persons, ${s.organisations} organisations, ${s.accounts} accounts in ${(s.ms / 1000).toFixed(1)} s`);
   }));
 
+program.command('region').description('区域 / regions').command('add-root').description('新建区（空数据库的根节点，生产环境初始化用）')
+  .requiredOption('--code <code>').requiredOption('--name <name>')
+  .action((o) => withDb(async ({ db }) => {
+    const r = await createDistrictRoot(db, cliActor('cli:region add-root'), o.code, o.name);
+    console.log(`created district ${r.name} (#${r.id}, code ${r.code})`);
+  }));
+
 const user = program.command('user').description('账号管理 / accounts');
 user.command('add').description('新建账号（生产环境的第一个区级管理员）')
   .requiredOption('--username <name>')
@@ -60,7 +68,7 @@ user.command('add').description('新建账号（生产环境的第一个区级�
     const scope = o.scope
       ? await db.selectFrom('regions').select('id').where((eb) => eb.or([eb('code', '=', o.scope), ...(/^\d+$/.test(o.scope) ? [eb('id', '=', Number(o.scope))] : [])])).executeTakeFirst()
       : await db.selectFrom('regions').select('id').where('parent_id', 'is', null).orderBy('id').limit(1).executeTakeFirst();
-    if (!scope) throw new Error('找不到数据范围区域 / no such region (create the district root first, or give --scope)');
+    if (!scope) throw new Error('找不到数据范围区域 / no such region: create the district first with `redcom region add-root --code CODE --name NAME`, or give --scope');
     const password = o.password ?? await readPassword('密码 / password: ');
     const a = await createAccount(db, null, cliActor('cli:user add'), {
       username: o.username, password, displayName: o.name ?? o.username, phone: o.phone ?? null, roles: o.role, scopeRegionId: scope.id,

@@ -24,7 +24,7 @@ export async function serve(config: Config) {
   }
   const admin = await db.selectFrom('account_roles').select('account_id').where('role_code', '=', 'district_admin').limit(1).executeTakeFirst();
   if (!admin) {
-    log.warn('尚无区级管理员账号。请运行 / No district admin exists yet. Create one with: npx redcom user add --username NAME --role district_admin --scope YN');
+    log.warn('尚无区级管理员账号 / No district admin exists yet. Create one with: npx redcom region add-root --code CODE --name 区名 (if the region tree is empty), then npx redcom user add --username NAME --role district_admin');
   }
   await purgeExpiredSessions(db);
 

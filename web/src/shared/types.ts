@@ -1,4 +1,4 @@
-/** Shapes of the JSON the server answers (see server/src/**/routes.ts). */
+/** Shapes of the JSON the server answers (see the route files under server/src). */
 
 export type RegionLevel = 'district' | 'street' | 'community' | 'compound' | 'building' | 'unit' | 'room';
 export const REGION_LEVELS: RegionLevel[] = ['district', 'street', 'community', 'compound', 'building', 'unit', 'room'];

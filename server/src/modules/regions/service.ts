@@ -97,6 +97,17 @@ export async function createRegion(db: Db, auth: AuthContext, actor: Actor, inpu
   });
 }
 
+/** The district root of an empty tree (production bootstrap, from the CLI). */
+export async function createDistrictRoot(db: Db, actor: Actor, code: string, name: string) {
+  return db.transaction().execute(async (tx) => {
+    if (await tx.selectFrom('regions').select('id').where('parent_id', 'is', null).executeTakeFirst()) throw new Error('区域树已有根节点 / the region tree already has a root');
+    const row = await tx.insertInto('regions').values({ parent_id: null, level: 'district', code, name, path: '' }).returning('id').executeTakeFirstOrThrow();
+    const created = await tx.updateTable('regions').set({ path: `/${row.id}/` }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+    await appendAudit(tx, actor, { action: 'region.create', targetType: 'region', targetId: row.id, summary: { level: 'district', code, name } });
+    return presentRegion(created);
+  });
+}
+
 export interface RegionPatch { name?: string; floor?: number | null; area?: number | null; sort?: number }
 
 export async function updateRegion(db: Db, auth: AuthContext, actor: Actor, id: number, patch: RegionPatch) {

@@ -31,6 +31,26 @@ function merge(a: Tree, b: Tree): Tree {
   return out;
 }
 
+type Compiled = { [k: string]: ((ctx: { named: (k: string) => unknown }) => string) | Compiled };
+
+/**
+ * Messages become message functions here, so vue-i18n's message compiler can be left
+ * out of the bundles (__INTLIFY_DROP_MESSAGE_COMPILER__): "{name}" placeholders are all
+ * the syntax the messages use.
+ */
+function compileTree(tree: Tree): Compiled {
+  const out: Compiled = {};
+  for (const [k, v] of Object.entries(tree)) {
+    out[k] = typeof v === 'string'
+      ? (ctx) => v.replace(/\{(\w+)\}/g, (_, name: string) => {
+        const value = ctx.named(name);
+        return value == null ? '' : String(value);
+      })
+      : compileTree(v);
+  }
+  return out;
+}
+
 /** One vue-i18n instance (Composition API) with the common messages plus the app's own. */
 export function createAppI18n(app: Messages) {
   const locale = storedLocale();
@@ -40,8 +60,8 @@ export function createAppI18n(app: Messages) {
     locale,
     fallbackLocale: 'zh-CN',
     messages: {
-      'zh-CN': merge(common['zh-CN'], app['zh-CN']),
-      en: merge(common.en, app.en),
+      'zh-CN': compileTree(merge(common['zh-CN'], app['zh-CN'])),
+      en: compileTree(merge(common.en, app.en)),
     } as any,
     missingWarn: false,
     fallbackWarn: false,

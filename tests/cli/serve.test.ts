@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, redcom, startServer } from '../helpers/cli.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redcom-serve-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const json = (url: string, init: RequestInit & { token?: string } = {}) =>
+  fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers } });
+
+describe('redcom serve', () => {
+  it('seeds on first start, shuts down cleanly on SIGINT, and a second start keeps data and sessions', async () => {
+    const env = { DATA_DIR: path.join(tmp, 'dev') };
+    const port = freePort();
+    const s1 = await startServer(env, port);
+    const login = await (await json(`${s1.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'community.luming', password: 'Demo@1234' }) })).json();
+    expect(login.token).toBeTruthy();
+    const room = (await (await json(`${s1.url}/api/people?pageSize=1`, { token: login.token })).json()).items[0];
+    const created = await json(`${s1.url}/api/people`, { method: 'POST', token: login.token, body: JSON.stringify({ name: '重启测试', sex: 'F', regionId: room.regionId }) });
+    expect(created.status).toBe(201);
+    const personId = (await created.json()).id;
+    // An in-flight request during shutdown still completes.
+    const inflight = json(`${s1.url}/api/people?pageSize=100`, { token: login.token });
+    await new Promise((r) => setTimeout(r, 5));
+    const code = await s1.stop('SIGINT');
+    expect((await inflight).status).toBe(200);
+    expect(code).toBe(0);
+    expect(s1.output()).toContain('closed cleanly');
+
+    const s2 = await startServer(env, port);
+    try {
+      expect(s2.output()).not.toContain('seeding the demo district');
+      const me = await json(`${s2.url}/api/auth/me`, { token: login.token });
+      expect(me.status).toBe(200);
+      const p = await json(`${s2.url}/api/people/${personId}`, { token: login.token });
+      expect((await p.json()).name).toBe('重启测试');
+    } finally {
+      expect(await s2.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('in production nothing demo is seeded, no default password works, and the first admin comes from the CLI', async () => {
+    const env = { DATA_DIR: path.join(tmp, 'prod'), NODE_ENV: 'production' };
+    const port = freePort();
+    const s = await startServer(env, port);
+    try {
+      expect(s.output()).toContain('No district admin exists yet');
+      const demo = await json(`${s.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: 'Demo@1234' }) });
+      expect(demo.status).toBe(401);
+    } finally {
+      await s.stop();
+    }
+    // An admin needs a region to scope it to: the CLI says how, then creates the district and the first admin.
+    const noRegion = redcom(['user', 'add', '--username', 'chief', '--password', 'Chief2026x'], env);
+    expect(noRegion.code).toBe(1);
+    expect(noRegion.out).toContain('region add-root');
+    expect(redcom(['region', 'add-root', '--code', 'YN', '--name', '盐南高新区'], env).code).toBe(0);
+    const weak = redcom(['user', 'add', '--username', 'chief', '--password', 'weak'], env);
+    expect(weak.code).toBe(1);
+    const added = redcom(['user', 'add', '--username', 'chief', '--password', 'Chief2026x', '--name', '区管理员'], env);
+    expect(added.code, added.out).toBe(0);
+    const listed = redcom(['user', 'list'], env);
+    expect(listed.out).toContain('chief');
+    const s2 = await startServer(env, port);
+    try {
+      expect(s2.output()).not.toContain('No district admin exists yet');
+      const login = await json(`${s2.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'chief', password: 'Chief2026x' }) });
+      expect(login.status).toBe(200);
+      expect((await login.json()).permissions).toEqual(['*']);
+    } finally {
+      await s2.stop();
+    }
+  });
+});
