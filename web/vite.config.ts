@@ -1,5 +1,5 @@
 import { fileURLToPath, URL } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import Components from 'unplugin-vue-components/vite';
 import { ElementPlusResolver, VantResolver } from 'unplugin-vue-components/resolvers';
@@ -14,11 +14,30 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
  * Components from Element Plus and Vant are imported on demand (with their CSS) by
  * unplugin-vue-components, so the H5 never pulls Element Plus and vice versa.
  */
+/** Dev server only: deep links of the admin and screen apps get their own index.html (the build is served by Fastify). */
+function multiPageFallback(): Plugin {
+  return {
+    name: 'redcom-mpa-fallback',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        const url = req.url ?? '/';
+        const accept = req.headers.accept ?? '';
+        if (req.method === 'GET' && accept.includes('text/html')) {
+          if (/^\/admin(\/|$)/.test(url) && !/\.\w+($|\?)/.test(url)) req.url = '/admin/index.html';
+          else if (/^\/screen(\/|$)/.test(url) && !/\.\w+($|\?)/.test(url)) req.url = '/screen/index.html';
+        }
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: here('.'),
   base: '/',
   publicDir: here('./public'),
   plugins: [
+    multiPageFallback(),
     vue(),
     Components({
       dirs: [],
@@ -54,6 +73,8 @@ export default defineConfig({
         screen: here('./screen/index.html'),
       },
       output: {
+        // Element Plus style entries are all called css.mjs / style/index.mjs; give their chunks a clearer name.
+        chunkFileNames: (chunk) => `assets/${['css', 'style', 'index'].includes(chunk.name) ? 'ui' : chunk.name}-[hash].js`,
         codeSplitting: {
           groups: [
             // Shared by every app and rarely changing: cache it once.

@@ -128,3 +128,23 @@ describe('people', () => {
     expect(h.members[0].isHouseholder).toBe(true);
   });
 });
+
+describe('people at scale: the scope path travels with the person', () => {
+  it('moving a person to another room moves them in scoped lists too', async () => {
+    const t = await createTestApp();
+    try {
+      const worker = await t.token('community.luming');
+      const p = await personUnder(t.dbh.db, 'XSW-01');
+      const target = await regionByCode(t.dbh.db, 'LMY-01-1-0101');
+      const moved = await t.app.inject({ method: 'PATCH', url: `/api/people/${p.id}`, headers: bearer(worker), payload: { regionId: target.id } });
+      expect(moved.statusCode).toBe(200);
+      expect(moved.json().address).toBe('鹿鸣社区 鹿鸣苑 1幢 1单元 101室');
+      const inTarget = (await t.app.inject({ url: `/api/people?regionId=${target.id}&pageSize=100`, headers: bearer(worker) })).json();
+      expect(inTarget.items.map((x: any) => x.id)).toContain(p.id);
+      const grid = (await t.app.inject({ url: `/api/people/${p.id}`, headers: bearer(await t.token('grid.xiangshuwan')) }));
+      expect(grid.statusCode).toBe(403); // no longer in 橡树湾
+    } finally {
+      await t.close();
+    }
+  });
+});

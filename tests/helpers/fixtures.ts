@@ -8,6 +8,6 @@ export async function regionByCode(db: Executor, code: string) {
 /** A person living under the region with this code (first by id). */
 export async function personUnder(db: Executor, code: string) {
   const r = await regionByCode(db, code);
-  return db.selectFrom('persons as p').innerJoin('regions as r', 'r.id', 'p.region_id').select(['p.id', 'p.name', 'p.phone', 'p.id_number', 'p.household_id'])
-    .where('r.path', 'like', `${r.path}%`).orderBy('p.id').limit(1).executeTakeFirstOrThrow();
+  return db.selectFrom('persons as p').select(['p.id', 'p.name', 'p.phone', 'p.id_number', 'p.household_id'])
+    .where('p.region_path', 'like', `${r.path}%`).orderBy('p.id').limit(1).executeTakeFirstOrThrow();
 }

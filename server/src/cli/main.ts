@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import cliProgress from 'cli-progress';
 import path from 'node:path';
 import { loadConfig } from '../config.js';
 import { cliActor, verifyAudit } from '../core/audit.js';
@@ -11,6 +10,7 @@ import { seed, type SeedScale } from '../seed/seed.js';
 import { openConfiguredDb } from './open.js';
 import { serve } from './serve.js';
 import { readPassword } from './prompt.js';
+import { progressReporter } from './progress.js';
 
 const config = loadConfig();
 const program = new Command('redcom').description('红色社区 Red Community').showHelpAfterError();
@@ -36,15 +36,9 @@ program.command('seed').description('生成演示数据 / seed the synthetic dem
   .addOption(new Option('--scale <scale>', 'demo or district (620,000 persons)').choices(['demo', 'district']).default('demo'))
   .action((opts: { scale: SeedScale }) => withDb(async ({ db }) => {
     await syncRoles(db);
-    const bar = new cliProgress.SingleBar({ format: '生成人口 persons |{bar}| {percentage}% {value}/{total} {duration}s', noTTYOutput: true, notTTYSchedule: 5000 }, cliProgress.Presets.shades_classic);
-    let started = false;
-    const s = await seed(db, opts.scale, (p) => {
-      if (!p.total) return;
-      if (!started) { bar.start(p.total || p.done, 0); started = true; }
-      bar.setTotal(Math.max(p.total, p.done));
-      bar.update(p.done);
-    });
-    if (started) bar.stop();
+    const progress = progressReporter('生成人口 persons');
+    const s = await seed(db, opts.scale, (p) => { if (p.total) progress.update(p.done, p.total); });
+    progress.stop();
     console.log(`seeded (${opts.scale}): ${s.regions} regions, ${s.households} households, ${s.persons} persons, ${s.organisations} organisations, ${s.accounts} accounts in ${(s.ms / 1000).toFixed(1)} s`);
   }));
 

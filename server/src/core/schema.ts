@@ -35,7 +35,7 @@ export interface OrganisationsTable {
   created_at: Generated<Date>;
 }
 
-export interface HouseholdsTable { id: Id; room_id: number | null; region_id: number; created_at: Generated<Date> }
+export interface HouseholdsTable { id: Id; room_id: number | null; region_id: number; region_path: string; created_at: Generated<Date> }
 
 export interface PersonsTable {
   id: Id;
@@ -48,6 +48,7 @@ export interface PersonsTable {
   household_id: number | null;
   is_householder: Generated<boolean>;
   region_id: number;
+  region_path: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -11,7 +11,8 @@ export function useFieldErrors() {
   function clear() {
     for (const k of Object.keys(errors)) delete errors[k];
   }
-  function apply(e: unknown) {
+  /** Puts the server's field messages on the form; `notify` also shows the overall message. */
+  function apply(e: unknown, notify = true) {
     clear();
     if (isApiError(e)) {
       for (const [k, v] of Object.entries(e.fields)) {
@@ -19,7 +20,7 @@ export function useFieldErrors() {
         errors[key] = errors[key] ? `${errors[key]}; ${v}` : v;
       }
     }
-    showError(e);
+    if (notify) showError(e);
   }
   return { errors, clear, apply };
 }

@@ -4,7 +4,6 @@ import type { Db } from '../db.js';
 import { appendAudit, type Actor } from '../audit.js';
 import { AppError } from '../errors.js';
 import { verifyPassword } from './passwords.js';
-import { permissionsOf } from './roles.js';
 import type { AuthContext } from './context.js';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -79,26 +78,33 @@ export async function logout(db: Db, actor: Actor, sessionId: number) {
   });
 }
 
-/** Resolves a bearer or cookie token to the account, roles, permissions and scope; null when absent or expired. */
+/**
+ * Resolves a bearer or cookie token to the account, roles, permissions and scope
+ * in one round trip (it runs on every request); null when absent, expired or disabled.
+ */
 export async function resolveSession(db: Db, token: string, via: 'cookie' | 'bearer'): Promise<(AuthContext & { csrfToken: string }) | null> {
   const row = await db.selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
     .leftJoin('regions as r', 'r.id', 'a.scope_region_id')
-    .select(['s.id as sessionId', 's.csrf_token', 's.expires_at', 'a.id', 'a.username', 'a.display_name', 'a.person_id',
-      'a.organisation_id', 'a.active', 'a.scope_region_id', 'r.path as scope_path'])
+    .select(['s.id as sessionId', 's.csrf_token', 'a.id', 'a.username', 'a.display_name', 'a.person_id',
+      'a.organisation_id', 'a.scope_region_id', 'r.path as scope_path'])
+    .select([
+      sql<string[] | null>`(select array_agg(ar.role_code order by ro.sort) from account_roles ar join roles ro on ro.code = ar.role_code where ar.account_id = a.id)`.as('roles'),
+      sql<string[] | null>`(select array_agg(distinct p) from account_roles ar join roles ro on ro.code = ar.role_code cross join unnest(ro.permissions) as p where ar.account_id = a.id)`.as('permissions'),
+    ])
     .where('s.token_hash', '=', sha256(token))
+    .where('s.expires_at', '>', new Date())
+    .where('a.active', '=', true)
     .executeTakeFirst();
-  if (!row || !row.active || new Date(row.expires_at) <= new Date()) return null;
-  const roles = (await db.selectFrom('account_roles').select('role_code').where('account_id', '=', row.id).execute()).map((r) => r.role_code);
-  const roleTable = await db.selectFrom('roles').select(['code', 'permissions']).where('code', 'in', roles.length ? roles : ['']).execute();
+  if (!row) return null;
   return {
     accountId: row.id,
     username: row.username,
     displayName: row.display_name,
     personId: row.person_id,
     organisationId: row.organisation_id,
-    roles,
-    permissions: permissionsOf(roles, roleTable),
+    roles: row.roles ?? [],
+    permissions: new Set(row.permissions ?? []),
     scope: row.scope_region_id && row.scope_path ? { regionId: row.scope_region_id, path: row.scope_path } : null,
     sessionId: row.sessionId,
     via,

@@ -10,12 +10,12 @@ export async function cockpitOverview(db: Db, auth: AuthContext) {
   const totals = await subtreeCounts(db, root.path);
   // One grouped query: each person counted under the child of the scope root on their path.
   const depth = root.path.split('/').filter(Boolean).length;
-  const childId = sql<number>`cast(split_part(r.path, '/', ${sql.lit(depth + 2)}) as integer)`;
+  const childId = sql<number>`cast(split_part(region_path, '/', ${sql.lit(depth + 2)}) as integer)`;
   const [people, households, children] = await Promise.all([
-    db.selectFrom('persons as p').innerJoin('regions as r', 'r.id', 'p.region_id').select([childId.as('id'), sql<number>`count(*)`.as('n')])
-      .where('r.path', 'like', `${root.path}_%`).groupBy(childId).execute(),
-    db.selectFrom('households as h').innerJoin('regions as r', 'r.id', 'h.region_id').select([childId.as('id'), sql<number>`count(*)`.as('n')])
-      .where('r.path', 'like', `${root.path}_%`).groupBy(childId).execute(),
+    db.selectFrom('persons').select([childId.as('id'), sql<number>`count(*)`.as('n')])
+      .where('region_path', 'like', `${root.path}_%`).groupBy(childId).execute(),
+    db.selectFrom('households').select([childId.as('id'), sql<number>`count(*)`.as('n')])
+      .where('region_path', 'like', `${root.path}_%`).groupBy(childId).execute(),
     db.selectFrom('regions').select(['id', 'name', 'level']).where('parent_id', '=', root.id).orderBy('sort').orderBy('id').execute(),
   ]);
   const p = new Map(people.map((x) => [Number(x.id), Number(x.n)]));

@@ -31,8 +31,7 @@ export async function describeAccount(db: Executor, accountId: number) {
   const roleTable = await db.selectFrom('roles').selectAll().where('code', 'in', roles.length ? roles : ['']).orderBy('sort').execute();
   const scope = a.scope_region_id ? await db.selectFrom('regions').selectAll().where('id', '=', a.scope_region_id).executeTakeFirst() : undefined;
   const person = a.person_id
-    ? await db.selectFrom('persons as p').innerJoin('regions as r', 'r.id', 'p.region_id')
-      .select(['p.id', 'p.name', 'p.sex', 'p.household_id', 'r.path']).where('p.id', '=', a.person_id).executeTakeFirst()
+    ? await db.selectFrom('persons as p').select(['p.id', 'p.name', 'p.sex', 'p.household_id', 'p.region_path as path']).where('p.id', '=', a.person_id).executeTakeFirst()
     : undefined;
   const org = a.organisation_id ? await db.selectFrom('organisations').select(['id', 'name', 'kind']).where('id', '=', a.organisation_id).executeTakeFirst() : undefined;
   const address = person ? (await addressesOf(db, [person.path])).get(person.path) ?? '' : null;

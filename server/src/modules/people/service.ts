@@ -15,7 +15,7 @@ export interface PersonRow {
   household_id: number | null; is_householder: boolean; region_id: number; path: string;
 }
 
-const personColumns = ['p.id', 'p.name', 'p.sex', 'p.birth_date', 'p.id_number', 'p.phone', 'p.household_id', 'p.is_householder', 'p.region_id', 'r.path'] as const;
+const personColumns = ['p.id', 'p.name', 'p.sex', 'p.birth_date', 'p.id_number', 'p.phone', 'p.household_id', 'p.is_householder', 'p.region_id', 'p.region_path as path'] as const;
 
 /** Masked unless `reveal`; personal data leaves the server masked by default. */
 export function presentPerson(p: PersonRow, address: string, reveal = false) {
@@ -41,8 +41,7 @@ async function peopleQuery(db: Db, auth: AuthContext, filter: PeopleFilter) {
   if (!prefix) return null;
   let path = prefix;
   if (filter.regionId) path = (await regionInScope(db, auth, filter.regionId)).path;
-  let q = db.selectFrom('persons as p').innerJoin('regions as r', 'r.id', 'p.region_id').select(personColumns)
-    .where('r.path', 'like', `${path}%`);
+  let q = db.selectFrom('persons as p').select(personColumns).where('p.region_path', 'like', `${path}%`);
   if (filter.householdId) q = q.where('p.household_id', '=', filter.householdId);
   const term = filter.q?.trim();
   if (term) {
@@ -63,7 +62,7 @@ export async function listPeople(db: Db, auth: AuthContext, filter: PeopleFilter
 }
 
 async function loadPerson(db: Executor, id: number): Promise<PersonRow | undefined> {
-  return db.selectFrom('persons as p').innerJoin('regions as r', 'r.id', 'p.region_id').select(personColumns).where('p.id', '=', id).executeTakeFirst();
+  return db.selectFrom('persons as p').select(personColumns).where('p.id', '=', id).executeTakeFirst();
 }
 
 /**
@@ -103,8 +102,7 @@ async function checkUnique(tx: Executor, idNumber: string | null | undefined, ex
 }
 
 async function checkHousehold(tx: Executor, auth: AuthContext, householdId: number) {
-  const h = await tx.selectFrom('households as h').innerJoin('regions as r', 'r.id', 'h.region_id')
-    .select(['h.id', 'r.path']).where('h.id', '=', householdId).executeTakeFirst();
+  const h = await tx.selectFrom('households as h').select(['h.id', 'h.region_path as path']).where('h.id', '=', householdId).executeTakeFirst();
   if (!h) throw fieldError('householdId', 'no_such_household');
   if (!isInScope(auth, h.path)) throw outOfScope();
 }
@@ -116,7 +114,7 @@ export async function createPerson(db: Db, auth: AuthContext, actor: Actor, inpu
     let householdId = input.householdId ?? null;
     if (householdId) await checkHousehold(tx, auth, householdId);
     else if (input.newHousehold) {
-      householdId = (await tx.insertInto('households').values({ room_id: region.level === 'room' ? region.id : null, region_id: region.id })
+      householdId = (await tx.insertInto('households').values({ room_id: region.level === 'room' ? region.id : null, region_id: region.id, region_path: region.path })
         .returning('id').executeTakeFirstOrThrow()).id;
     }
     const sex = input.sex ?? (input.idNumber ? sexFromId(input.idNumber) : undefined);
@@ -125,7 +123,7 @@ export async function createPerson(db: Db, auth: AuthContext, actor: Actor, inpu
       name: input.name, name_initials: nameInitials(input.name), sex,
       birth_date: input.birthDate ?? (input.idNumber ? birthDateFromId(input.idNumber) : null),
       id_number: input.idNumber ?? null, phone: input.phone ?? null, household_id: householdId,
-      is_householder: input.isHouseholder ?? !!input.newHousehold, region_id: region.id,
+      is_householder: input.isHouseholder ?? !!input.newHousehold, region_id: region.id, region_path: region.path,
     }).returning('id').executeTakeFirstOrThrow();
     await appendAudit(tx, actor, {
       action: 'person.create', targetType: 'person', targetId: row.id,
@@ -144,7 +142,7 @@ export async function updatePerson(db: Db, auth: AuthContext, actor: Actor, id: 
     const before = await loadPerson(tx, id);
     if (!before) throw notFound();
     if (!isInScope(auth, before.path)) throw outOfScope();
-    if (patch.regionId) await regionFieldInScope(tx, auth, 'regionId', patch.regionId);
+    const newRegion = patch.regionId ? await regionFieldInScope(tx, auth, 'regionId', patch.regionId) : undefined;
     if (patch.householdId) await checkHousehold(tx, auth, patch.householdId);
     if (patch.idNumber) await checkUnique(tx, patch.idNumber, id);
     const set = {
@@ -153,7 +151,7 @@ export async function updatePerson(db: Db, auth: AuthContext, actor: Actor, id: 
       ...(patch.birthDate !== undefined && { birth_date: patch.birthDate }),
       ...(patch.idNumber !== undefined && { id_number: patch.idNumber }),
       ...(patch.phone !== undefined && { phone: patch.phone }),
-      ...(patch.regionId !== undefined && { region_id: patch.regionId }),
+      ...(newRegion && { region_id: newRegion.id, region_path: newRegion.path }),
       ...(patch.householdId !== undefined && { household_id: patch.householdId }),
       ...(patch.isHouseholder !== undefined && { is_householder: patch.isHouseholder }),
     };
@@ -178,7 +176,7 @@ export async function myHousehold(db: Db, auth: AuthContext) {
   if (!me) return null;
   const addr = await addressesOf(db, [me.path]);
   const members = me.household_id
-    ? await db.selectFrom('persons as p').innerJoin('regions as r', 'r.id', 'p.region_id').select(personColumns)
+    ? await db.selectFrom('persons as p').select(personColumns)
       .where('p.household_id', '=', me.household_id).orderBy('p.is_householder', 'desc').orderBy('p.id').execute()
     : [me];
   return {

@@ -66,10 +66,8 @@ export async function subtreeCounts(db: Executor, path: string) {
   const levels = await db.selectFrom('regions').select(['level', sql<number>`count(*)`.as('n')])
     .where('path', 'like', `${path}%`).groupBy('level').execute();
   const byLevel = Object.fromEntries(levels.map((l) => [l.level, Number(l.n)]));
-  const people = await db.selectFrom('persons').innerJoin('regions', 'regions.id', 'persons.region_id')
-    .select(sql<number>`count(*)`.as('n')).where('regions.path', 'like', `${path}%`).executeTakeFirst();
-  const households = await db.selectFrom('households').innerJoin('regions', 'regions.id', 'households.region_id')
-    .select(sql<number>`count(*)`.as('n')).where('regions.path', 'like', `${path}%`).executeTakeFirst();
+  const people = await db.selectFrom('persons').select(sql<number>`count(*)`.as('n')).where('region_path', 'like', `${path}%`).executeTakeFirst();
+  const households = await db.selectFrom('households').select(sql<number>`count(*)`.as('n')).where('region_path', 'like', `${path}%`).executeTakeFirst();
   return {
     streets: byLevel.street ?? 0, communities: byLevel.community ?? 0, compounds: byLevel.compound ?? 0,
     buildings: byLevel.building ?? 0, rooms: byLevel.room ?? 0,

@@ -19,7 +19,7 @@ export const h5: Messages = {
       wishes: 'Micro-wishes', consult: 'Consultation', booking: 'Book a room', repair: 'Report an issue', notices: 'Notices', volunteer: 'Volunteering',
       noticeBar: 'Red Community is live: together we make our neighbourhood warmer.', myHousehold: 'My household', householdEmpty: 'No household on record',
       account: 'Account', roles: 'Roles', memberCount: '{n} people', settings: 'Settings', language: 'Language / 语言',
-      maskedNote: 'Other members\u2019 ID and phone numbers are masked to protect personal data', aboutMe: 'About me',
+      maskedNote: "Other members' ID and phone numbers are masked to protect personal data", aboutMe: 'About me',
     },
   },
 };

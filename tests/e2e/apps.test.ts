@@ -1,0 +1,68 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, newPage, shot, signIn } from './browser.js';
+
+describe('the three web apps in a real browser', () => {
+  let browser: Browser;
+  const base = inject('baseUrl');
+  beforeAll(async () => { browser = await launch(); });
+  afterAll(() => browser?.close());
+
+  it('an admin signs in to the console and sees the region tree', async () => {
+    const page = await newPage(browser, { viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/admin/`);
+    await signIn(page, 'admin');
+    await expect.poll(() => page.getByTestId('current-user').first().textContent()).toContain('区级管理员');
+    await page.goto(`${base}/admin/regions`);
+    const tree = page.getByTestId('region-tree');
+    await tree.getByText('黄海街道').first().waitFor();
+    expect(await tree.textContent()).toContain('科城街道');
+    await shot(page, 'admin-regions');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a resident signs in on the H5 at 390×844 and sees their household', async () => {
+    const page = await newPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/`);
+    await signIn(page, 'resident.demo');
+    await page.getByTestId('current-user').first().waitFor();
+    await page.goto(`${base}/me`);
+    const household = page.getByTestId('household');
+    await household.waitFor();
+    await expect.poll(() => household.textContent()).toContain('橡树湾');
+    // Other members' phones are masked.
+    expect(await household.textContent()).toMatch(/\d{3}\*{4}\d{4}/);
+    await shot(page, 'h5-me');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the cockpit renders its first panel of live counts', async () => {
+    const page = await newPage(browser, { viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/screen/`);
+    await signIn(page, 'admin');
+    const panel = page.getByTestId('overview-panel');
+    await panel.waitFor();
+    const overview = await (await page.request.get(`${base}/api/cockpit/overview`)).json();
+    await expect.poll(async () => (await panel.textContent())?.replace(/[,\s]/g, '')).toContain(String(overview.totals.residents));
+    await page.getByTestId('chart-residents').locator('canvas').first().waitFor();
+    await shot(page, 'screen-overview');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('serves the API docs', async () => {
+    const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+    await page.goto(`${base}/api/docs`);
+    await page.getByText('红色社区').first().waitFor();
+    await page.context().close();
+  });
+});
