@@ -15,6 +15,15 @@ export function isInScope(auth: AuthContext | null, regionPath: string): boolean
   return prefix != null && regionPath.startsWith(prefix);
 }
 
+/**
+ * True when a path is the root's ('/1/'): the tree has a single root (a unique
+ * index enforces it), so every row is under it and the prefix filter can be
+ * skipped — a plain count(*) over 620k persons is ~3× faster than a filtered one.
+ */
+export function isRootPath(path: string): boolean {
+  return path.indexOf('/', 1) === path.length - 1;
+}
+
 /** Loads a region the caller may act on: 404 if missing, 403 if outside scope. */
 export async function regionInScope(db: Executor, auth: AuthContext | null, regionId: number) {
   const region = await db.selectFrom('regions').selectAll().where('id', '=', regionId).executeTakeFirst();

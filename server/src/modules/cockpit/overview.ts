@@ -1,28 +1,55 @@
 import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import type { Db } from '../../core/db.js';
-import { subtreeCounts } from '../regions/service.js';
+import { isRootPath } from '../../core/scope.js';
+import { regionLevelCounts } from '../regions/service.js';
 
-/** Live counts for the caller's scope, plus residents and households per street (or per community below street level). */
-export async function cockpitOverview(db: Db, auth: AuthContext) {
-  if (!auth.scope) return { scope: null, totals: null, breakdown: [], at: new Date().toISOString() };
-  const root = await db.selectFrom('regions').selectAll().where('id', '=', auth.scope.regionId).executeTakeFirstOrThrow();
-  const totals = await subtreeCounts(db, root.path);
-  // One grouped query: each person counted under the child of the scope root on their path.
+/**
+ * The big screen polls every 30 s from several displays; the counts take one pass
+ * over 620k persons. Results are cached per scope for a few seconds — a cache,
+ * not state: every instance recomputes on its own and nothing is lost on restart.
+ */
+const CACHE_MS = 10_000;
+const caches = new WeakMap<Db, Map<number, { at: number; value: Promise<Overview> }>>();
+
+type Overview = Awaited<ReturnType<typeof computeOverview>>;
+
+export function cockpitOverview(db: Db, auth: AuthContext): Promise<Overview> {
+  const key = auth.scope?.regionId ?? 0;
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const value = computeOverview(db, auth.scope?.regionId ?? null);
+  cache.set(key, { at: Date.now(), value });
+  value.catch(() => cache.delete(key));
+  return value;
+}
+
+/** Live counts for a scope, with residents and households per child region (street, or community below). */
+async function computeOverview(db: Db, scopeRegionId: number | null) {
+  if (!scopeRegionId) return { scope: null, totals: null, breakdown: [], at: new Date().toISOString() };
+  const root = await db.selectFrom('regions').selectAll().where('id', '=', scopeRegionId).executeTakeFirstOrThrow();
+  // One grouped pass per table: each row counted under the child of the scope root on its path.
   const depth = root.path.split('/').filter(Boolean).length;
-  const childId = sql<number>`cast(split_part(region_path, '/', ${sql.lit(depth + 2)}) as integer)`;
-  const [people, households, children] = await Promise.all([
-    db.selectFrom('persons').select([childId.as('id'), sql<number>`count(*)`.as('n')])
-      .where('region_path', 'like', `${root.path}_%`).groupBy(childId).execute(),
-    db.selectFrom('households').select([childId.as('id'), sql<number>`count(*)`.as('n')])
-      .where('region_path', 'like', `${root.path}_%`).groupBy(childId).execute(),
+  const childId = sql<number>`cast(nullif(split_part(region_path, '/', ${sql.lit(depth + 2)}), '') as integer)`;
+  const grouped = (table: 'persons' | 'households') => {
+    let q = db.selectFrom(table).select([childId.as('id'), sql<number>`count(*)`.as('n')]).groupBy(childId);
+    if (!isRootPath(root.path)) q = q.where('region_path', 'like', `${root.path}%`);
+    return q.execute();
+  };
+  const [people, households, children, levels] = await Promise.all([
+    grouped('persons'), grouped('households'),
     db.selectFrom('regions').select(['id', 'name', 'level']).where('parent_id', '=', root.id).orderBy('sort').orderBy('id').execute(),
+    regionLevelCounts(db, root.path),
   ]);
+  const sum = (rows: { n: number }[]) => rows.reduce((s, r) => s + Number(r.n), 0);
   const p = new Map(people.map((x) => [Number(x.id), Number(x.n)]));
   const h = new Map(households.map((x) => [Number(x.id), Number(x.n)]));
   return {
     scope: { id: root.id, name: root.name, level: root.level },
-    totals,
+    // People attached to the root region itself (no child) are in the totals too.
+    totals: { ...levels, households: sum(households), residents: sum(people) },
     breakdown: children.map((c) => ({ id: c.id, name: c.name, level: c.level, residents: p.get(c.id) ?? 0, households: h.get(c.id) ?? 0 })),
     at: new Date().toISOString(),
   };

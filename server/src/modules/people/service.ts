@@ -7,7 +7,7 @@ import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js
 import { birthDateFromId, maskIdNumber, maskPhone, sexFromId } from '../../core/identity.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
 import { nameInitials } from '../../core/pinyin.js';
-import { isInScope, regionFieldInScope, regionInScope, scopePrefix } from '../../core/scope.js';
+import { isInScope, isRootPath, regionFieldInScope, regionInScope, scopePrefix } from '../../core/scope.js';
 import { addressesOf } from '../regions/service.js';
 
 export interface PersonRow {
@@ -41,7 +41,8 @@ async function peopleQuery(db: Db, auth: AuthContext, filter: PeopleFilter) {
   if (!prefix) return null;
   let path = prefix;
   if (filter.regionId) path = (await regionInScope(db, auth, filter.regionId)).path;
-  let q = db.selectFrom('persons as p').select(personColumns).where('p.region_path', 'like', `${path}%`);
+  let q = db.selectFrom('persons as p').select(personColumns);
+  if (!isRootPath(path)) q = q.where('p.region_path', 'like', `${path}%`);
   if (filter.householdId) q = q.where('p.household_id', '=', filter.householdId);
   const term = filter.q?.trim();
   if (term) {

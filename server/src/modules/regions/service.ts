@@ -4,7 +4,7 @@ import type { Actor } from '../../core/audit.js';
 import { appendAudit } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError } from '../../core/errors.js';
-import { regionInScope, scopePrefix } from '../../core/scope.js';
+import { isRootPath, regionInScope, scopePrefix } from '../../core/scope.js';
 import { REGION_LEVELS, type Region, type RegionLevel } from '../../core/schema.js';
 import type { PageQuery } from '../../core/paging.js';
 import { paginate } from '../../core/paging.js';
@@ -62,17 +62,24 @@ export async function regionDetail(db: Db, auth: AuthContext, id: number) {
   return { ...presentRegion(region), ancestors: ancestors.filter((a) => a.id !== id).map(presentRegion), counts };
 }
 
-export async function subtreeCounts(db: Executor, path: string) {
-  const levels = await db.selectFrom('regions').select(['level', sql<number>`count(*)`.as('n')])
-    .where('path', 'like', `${path}%`).groupBy('level').execute();
-  const byLevel = Object.fromEntries(levels.map((l) => [l.level, Number(l.n)]));
-  const people = await db.selectFrom('persons').select(sql<number>`count(*)`.as('n')).where('region_path', 'like', `${path}%`).executeTakeFirst();
-  const households = await db.selectFrom('households').select(sql<number>`count(*)`.as('n')).where('region_path', 'like', `${path}%`).executeTakeFirst();
+/** Regions under a path, counted by level (the root path needs no filter). */
+export async function regionLevelCounts(db: Executor, path: string) {
+  let q = db.selectFrom('regions').select(['level', sql<number>`count(*)`.as('n')]).groupBy('level');
+  if (!isRootPath(path)) q = q.where('path', 'like', `${path}%`);
+  const byLevel = Object.fromEntries((await q.execute()).map((l) => [l.level, Number(l.n)]));
   return {
     streets: byLevel.street ?? 0, communities: byLevel.community ?? 0, compounds: byLevel.compound ?? 0,
     buildings: byLevel.building ?? 0, rooms: byLevel.room ?? 0,
-    households: Number(households?.n ?? 0), residents: Number(people?.n ?? 0),
   };
+}
+
+export async function subtreeCounts(db: Executor, path: string) {
+  const count = async (table: 'persons' | 'households') => {
+    let q = db.selectFrom(table).select(sql<number>`count(*)`.as('n'));
+    if (!isRootPath(path)) q = q.where('region_path', 'like', `${path}%`);
+    return Number((await q.executeTakeFirst())?.n ?? 0);
+  };
+  return { ...(await regionLevelCounts(db, path)), households: await count('households'), residents: await count('persons') };
 }
 
 export interface NewRegionInput { parentId: number; name: string; code: string; floor?: number | null; area?: number | null; sort?: number }
