@@ -86,7 +86,11 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
 /** The three built web apps: /admin/, /screen/ and the resident H5 at /; each falls back to its index.html. */
 function serveWebApps(app: FastifyInstance, dist: string) {
   if (!fs.existsSync(dist)) return;
-  app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });
+  app.register(fastifyStatic, {
+    root: dist, prefix: '/', wildcard: false, index: ['index.html'],
+    // Hashed build assets never change; the HTML entry points must always be revalidated.
+    setHeaders: (reply, file) => reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
   const apps: [string, string][] = [['/admin', 'admin/index.html'], ['/screen', 'screen/index.html'], ['/m', 'index.html']];
   for (const [prefix, file] of apps) {
     app.get(prefix, (_req, reply) => reply.redirect(prefix + '/'));

@@ -28,6 +28,7 @@ describe('auth', () => {
   it('me shows person, roles, permission codes and scope', async () => {
     const me = (await t.app.inject({ url: '/api/auth/me', headers: bearer(await t.token('resident.demo')) })).json();
     expect(me.person.address).toContain('橡树湾');
+    expect(me.person.community.name).toBe('鹿鸣社区');
     expect(me.roles[0].code).toBe('resident');
     const worker = (await t.app.inject({ url: '/api/auth/me', headers: bearer(await t.token('community.luming')) })).json();
     expect(worker.permissions).toContain('people:read');

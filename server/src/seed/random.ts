@@ -22,9 +22,10 @@ export type Rng = ReturnType<typeof rng>;
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红娟建国文辉力斌宇浩凯鹏晨欣怡梓涵子轩雨泽佳琪思远嘉懿俊熙一诺若曦振华志强海燕春梅秋菊冬梅晓东亮亚楠慧婷雪晶鑫淑珍德胜保国永康荣福寿家乐安宁';
 
-export function personName(r: Rng): string {
+/** A synthetic name; pass a surname to keep a family's (children take the householder's). */
+export function personName(r: Rng, surname?: string): string {
   const given = r.next() < 0.35 ? r.pick([...GIVEN]) : r.pick([...GIVEN]) + r.pick([...GIVEN]);
-  return r.pick([...SURNAMES]) + given;
+  return (surname ?? r.pick([...SURNAMES])) + given;
 }
 
 /**

@@ -57,7 +57,7 @@ class Writer {
   }
 }
 
-interface Ctx { headAge: number; tx: Executor; w: Writer; r: Rng; nextRegion: number; nextHousehold: number; nextPerson: number; onProgress?: (p: SeedProgress) => void; targetPersons: number }
+interface Ctx { headAge: number; headSex: 'M' | 'F'; headSurname: string; tx: Executor; w: Writer; r: Rng; nextRegion: number; nextHousehold: number; nextPerson: number; onProgress?: (p: SeedProgress) => void; targetPersons: number }
 
 async function region(ctx: Ctx, parent: RegionRow | null, level: RegionLevel, code: string, name: string, sort: number, extra: Partial<RegionRow> = {}): Promise<RegionRow> {
   const id = ctx.nextRegion++;
@@ -75,13 +75,16 @@ async function household(ctx: Ctx, room: RegionRow) {
   const size = ctx.r.pick(HOUSEHOLD_SIZES);
   for (let i = 0; i < size; i++) {
     const serial = ctx.nextPerson++;
-    const sex: 'M' | 'F' = i === 1 ? 'F' : ctx.r.next() < 0.5 ? 'M' : 'F';
+    // householder, then a spouse of the other sex, then children with the householder's surname
+    const sex: 'M' | 'F' = i === 1 ? (ctx.headSex === 'M' ? 'F' : 'M') : ctx.r.next() < 0.5 ? 'M' : 'F';
+    if (i === 0) ctx.headSex = sex;
     const headAge = i === 0 ? ctx.r.int(30, 85) : 0;
     if (i === 0) ctx.headAge = headAge;
     // spouse near the householder's age, children 20–40 years younger
     const birth = i === 0 ? birthDate(ctx.r, headAge, headAge) : i === 1 ? birthDate(ctx.r, Math.max(20, ctx.headAge - 5), ctx.headAge + 3)
       : birthDate(ctx.r, Math.max(0, ctx.headAge - 40), Math.max(1, ctx.headAge - 20));
-    const name = personName(ctx.r);
+    const name = personName(ctx.r, i >= 2 ? ctx.headSurname : undefined);
+    if (i === 0) ctx.headSurname = name[0];
     await ctx.w.add('persons', {
       id: serial, name, name_initials: nameInitials(name), sex, birth_date: birth, id_number: syntheticIdNumber(birth, serial, sex),
       phone: i < 2 || ctx.r.next() < 0.5 ? syntheticPhone(serial) : null, household_id: hid, is_householder: i === 0, region_id: room.id, region_path: room.path,
@@ -135,7 +138,7 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
 
   const summary = await db.transaction().execute(async (tx) => {
     await syncRoles(tx);
-    const ctx: Ctx = { headAge: 40, tx, w: new Writer(tx), r: rng(20261124), nextRegion: 1, nextHousehold: 1, nextPerson: 1, onProgress, targetPersons };
+    const ctx: Ctx = { headAge: 40, headSex: 'M', headSurname: '王', tx, w: new Writer(tx), r: rng(20261124), nextRegion: 1, nextHousehold: 1, nextPerson: 1, onProgress, targetPersons };
     const district = await region(ctx, null, 'district', 'YN', '盐南高新区', 0);
     const streets: Record<string, RegionRow> = {};
     const communities: Record<string, RegionRow> = {};

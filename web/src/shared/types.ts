@@ -28,7 +28,7 @@ export interface RegionDetail extends Region { ancestors: Region[]; counts: Regi
 
 export interface Me {
   account: { id: number; username: string; displayName: string; phone: string | null };
-  person: { id: number; name: string; sex: 'M' | 'F'; householdId: number | null; address: string | null } | null;
+  person: { id: number; name: string; sex: 'M' | 'F'; householdId: number | null; address: string | null; community: { id: number; name: string } | null } | null;
   organisation: { id: number; name: string; kind: string } | null;
   roles: RoleRef[];
   permissions: string[];

@@ -35,9 +35,12 @@ export async function describeAccount(db: Executor, accountId: number) {
     : undefined;
   const org = a.organisation_id ? await db.selectFrom('organisations').select(['id', 'name', 'kind']).where('id', '=', a.organisation_id).executeTakeFirst() : undefined;
   const address = person ? (await addressesOf(db, [person.path])).get(person.path) ?? '' : null;
+  const community = person
+    ? await db.selectFrom('regions').select(['id', 'name']).where('level', '=', 'community').where('id', 'in', person.path.split('/').filter(Boolean).map(Number)).executeTakeFirst()
+    : undefined;
   return {
     account: { id: a.id, username: a.username, displayName: a.display_name, phone: maskPhone(a.phone) },
-    person: person ? { id: person.id, name: person.name, sex: person.sex, householdId: person.household_id, address } : null,
+    person: person ? { id: person.id, name: person.name, sex: person.sex, householdId: person.household_id, address, community: community ?? null } : null,
     organisation: org ?? null,
     roles: roleTable.map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en })),
     permissions: [...permissionsOf(roles, roleTable)].sort(),
