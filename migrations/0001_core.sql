@@ -110,6 +110,13 @@ create table accounts (
   updated_at       timestamptz not null default now()
 );
 
+-- the grid workers of each grid (accounts with the grid_worker role)
+create table grid_workers (
+  grid_id     integer not null references grids(id) on delete cascade,
+  account_id  integer not null references accounts(id) on delete cascade,
+  primary key (grid_id, account_id)
+);
+
 create table account_roles (
   account_id  integer not null references accounts(id) on delete cascade,
   role_code   text not null references roles(code),

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
 
@@ -64,5 +66,25 @@ describe('bad input on every write endpoint', () => {
     const res = await t.app.inject({ url: '/api/nope' });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('route_not_found');
+  });
+});
+
+describe('unexpected failures', () => {
+  it('are a 500 whose message carries the request id that the log has, with no internals', async () => {
+    const lines: string[] = [];
+    const t = await createTestApp({ logger: pino({ level: 'error' }, { write: (s: string) => void lines.push(s) }) });
+    try {
+      const admin = await t.token('admin');
+      await sql`drop table grid_workers`.execute(t.dbh.db); // the database breaks under the app
+      const res = await t.app.inject({ url: '/api/grids', headers: { ...bearer(admin), 'accept-language': 'en' } });
+      expect(res.statusCode).toBe(500);
+      const requestId = res.headers['x-request-id'] as string;
+      expect(res.json()).toEqual({ error: { code: 'internal', message: `Internal server error; please retry later (request ${requestId})` } });
+      expect(res.body).not.toContain('grid_workers');
+      const logged = lines.map((l) => JSON.parse(l)).find((l) => l.reqId === requestId);
+      expect(logged?.err?.message).toContain('grid_workers');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -52,6 +52,9 @@ describe('regions, grids, organisations, cockpit', () => {
   it('grids and the organisation tree', async () => {
     const grids = (await t.app.inject({ url: '/api/grids', headers: bearer(await t.token('community.luming')) })).json();
     expect(grids.items.map((g: any) => g.name)).toEqual(expect.arrayContaining(['橡树湾第一网格', '橡树湾第二网格']));
+    const g1 = grids.items.find((g: any) => g.name === '橡树湾第一网格');
+    expect(g1.workers.map((w: any) => w.name)).toEqual(['橡树湾网格员']);
+    expect(g1.regionCount).toBe(22);
     const orgs = (await t.app.inject({ url: '/api/orgs/tree', headers: bearer(admin) })).json().items;
     const root = orgs.find((o: any) => o.name === '盐南高新区党工委');
     expect(root.kind).toBe('party_working_committee');

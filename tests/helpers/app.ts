@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -21,7 +21,7 @@ export interface TestApp {
 }
 
 /** A fresh copy of the seeded demo database, on PGlite or PostgreSQL per TEST_DB, and the app on it. */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(opts: { logger?: FastifyBaseLogger } = {}): Promise<TestApp> {
   const kind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
   let dbh: DbHandle;
   let dropDb: (() => Promise<void>) | undefined;
@@ -37,7 +37,7 @@ export async function createTestApp(): Promise<TestApp> {
   await migrate(dbh.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redcom-app-'));
   const config = { ...loadConfig({ DATA_DIR: dataDir }), webDist: path.join(dataDir, 'no-web') };
-  const app = await buildApp({ config, dbh });
+  const app = await buildApp({ config, dbh, logger: opts.logger });
   await app.ready();
   const tokens = new Map<string, string>();
   return {

@@ -22,6 +22,7 @@ export interface RegionsTable {
 
 export interface GridsTable { id: Id; community_id: number; code: string; name: string; created_at: Generated<Date> }
 export interface GridRegionsTable { grid_id: number; region_id: number }
+export interface GridWorkersTable { grid_id: number; account_id: number }
 
 export type OrgKind = 'party_working_committee' | 'party_committee' | 'general_branch' | 'branch' | 'enterprise' | 'social_org' | 'institution';
 export interface OrganisationsTable {
@@ -119,6 +120,7 @@ export interface Database {
   regions: RegionsTable;
   grids: GridsTable;
   grid_regions: GridRegionsTable;
+  grid_workers: GridWorkersTable;
   organisations: OrganisationsTable;
   households: HouseholdsTable;
   persons: PersonsTable;

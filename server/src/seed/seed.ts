@@ -190,9 +190,11 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
     await ctx.w.flush();
     onProgress?.({ phase: 'persons', done: ctx.nextPerson - 1, total: Math.max(targetPersons, ctx.nextPerson - 1) });
 
+    const gridIds: Record<string, number> = {};
     for (const g of grids) {
       const row = await tx.insertInto('grids').values({ community_id: g.community.id, code: g.code, name: g.name }).returning('id').executeTakeFirstOrThrow();
       await tx.insertInto('grid_regions').values(g.regions.map((r) => ({ grid_id: row.id, region_id: r.id }))).execute();
+      gridIds[g.code] = row.id;
     }
 
     // Party organisations follow the region tree; enterprises and social organisations have their own branches.
@@ -252,6 +254,8 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
         password_hash: passwordHash, scope_region_id: a.scope.id, person_id: a.personId ?? null, organisation_id: a.orgId ?? null,
       }).returning('id').executeTakeFirstOrThrow();
       await tx.insertInto('account_roles').values({ account_id: row.id, role_code: a.role }).execute();
+      // The 橡树湾 grid worker works both 橡树湾 grids.
+      if (a.username === 'grid.xiangshuwan') await tx.insertInto('grid_workers').values([gridIds['LM-G1'], gridIds['LM-G2']].map((grid_id) => ({ grid_id, account_id: row.id }))).execute();
     }
 
     // Explicit ids were written; move the identity sequences past them.

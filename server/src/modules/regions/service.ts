@@ -150,5 +150,16 @@ export async function listGrids(db: Db, auth: AuthContext, communityId: number |
     .where('c.path', 'like', `${prefix}%`).orderBy('grids.code');
   if (communityId) q = q.where('grids.community_id', '=', communityId);
   const res = await paginate(q, page);
-  return { ...res, items: res.items.map((g) => ({ ...g, regionCount: Number(g.regionCount) })) };
+  const ids = res.items.map((g) => g.id);
+  const workers = ids.length
+    ? await db.selectFrom('grid_workers as w').innerJoin('accounts as a', 'a.id', 'w.account_id')
+      .select(['w.grid_id', 'a.id', 'a.display_name as name']).where('w.grid_id', 'in', ids).orderBy('a.id').execute()
+    : [];
+  return {
+    ...res,
+    items: res.items.map((g) => ({
+      ...g, regionCount: Number(g.regionCount),
+      workers: workers.filter((w) => w.grid_id === g.id).map((w) => ({ accountId: w.id, name: w.name })),
+    })),
+  };
 }
