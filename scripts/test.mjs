@@ -35,5 +35,6 @@ if (fs.existsSync(report)) {
   console.log(`\ntiers: ${projects.join(', ')}`);
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`);
   if (r.numTotalTests === 0) process.exit(1);
+  if (res.status !== 0 && r.numFailedTests === 0) console.log('vitest reported errors outside the tests (see "Unhandled Errors" above): failing the run');
 }
 process.exit(res.status ?? 1);

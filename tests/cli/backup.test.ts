@@ -26,7 +26,7 @@ async function fingerprint(dbh: DbHandle) {
 }
 
 async function withDb<T>(env: { DATA_DIR?: string; DATABASE_URL?: string }, fn: (d: DbHandle) => Promise<T>) {
-  const dbh = await openDb({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const dbh = await openDb({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, onPoolError: () => {} });
   try { return await fn(dbh); } finally { await dbh.close(); }
 }
 

@@ -33,11 +33,15 @@ export interface OpenDbOptions {
   dataDir?: string;
   /** Load a PGlite data dir tarball instead of running initdb (tests). */
   loadDataDir?: Blob;
+  /** An idle pooled connection failed (server restart, admin kill); the pool replaces it. Default: log to stderr. */
+  onPoolError?: (err: Error) => void;
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: Number(process.env.PG_POOL_MAX ?? 10) });
+    // Without a listener an idle client's error would crash the process.
+    pool.on('error', opts.onPoolError ?? ((err) => console.error(`postgres: idle connection lost: ${err.message}`)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
