@@ -17,13 +17,24 @@ import { peopleRoutes } from './modules/people/routes.js';
 import { accountRoutes } from './modules/people/accounts-routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { cockpitRoutes } from './modules/cockpit/routes.js';
+import multipart from '@fastify/multipart';
+import { EventBus } from './core/events.js';
+import { diskStore, MAX_IMAGE_BYTES, type FileStore } from './core/files.js';
+import { wishRoutes } from './modules/wishes/routes.js';
+import { publicWishRoutes } from './modules/wishes/public-routes.js';
+import { wechatRoutes } from './modules/wishes/wechat.js';
+import { notificationRoutes } from './modules/people/notifications-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     dbh: DbHandle;
     config: Config;
+    /** Cross-instance events (LISTEN/NOTIFY). */
+    events: EventBus;
+    /** Uploaded files (DATA_DIR/files). */
+    files: FileStore;
     /** Every route with its access rule, for the permission tests and docs. */
-    routeList: { method: string; url: string; public: boolean; permission?: string }[];
+    routeList: { method: string; url: string; public: boolean; permission?: string; hasBody: boolean }[];
   }
 }
 
@@ -46,15 +57,20 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   app.decorate('dbh', dbh);
   app.decorate('config', config);
   app.decorate('routeList', []);
+  app.decorate('events', new EventBus(dbh));
+  app.decorate('files', diskStore(path.join(config.dataDir, 'files')));
+  app.addHook('onClose', async () => { await app.events.close(); });
   app.addHook('onRoute', (route) => {
     const cfg = (route.config ?? {}) as { public?: boolean; permission?: string };
-    for (const method of [route.method].flat()) app.routeList.push({ method, url: route.url, public: !!cfg.public, permission: cfg.permission });
+    const hasBody = !!(route.schema as { body?: unknown } | undefined)?.body;
+    for (const method of [route.method].flat()) app.routeList.push({ method, url: route.url, public: !!cfg.public, permission: cfg.permission, hasBody });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
 
   await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: 9 } });
   installErrorHandling(app);
   installAuth(app, dbh.db);
 
@@ -78,6 +94,10 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   await app.register(accountRoutes);
   await app.register(auditRoutes);
   await app.register(cockpitRoutes);
+  await app.register(wishRoutes);
+  await app.register(publicWishRoutes);
+  await app.register(wechatRoutes);
+  await app.register(notificationRoutes);
 
   serveWebApps(app, config.webDist);
   return app;

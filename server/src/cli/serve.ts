@@ -4,6 +4,8 @@ import type { Config } from '../config.js';
 import { purgeExpiredSessions } from '../core/auth/sessions.js';
 import { syncRoles } from '../modules/people/accounts.js';
 import { seed } from '../seed/seed.js';
+import { deliverOutbox, logSenders } from '../core/notify.js';
+import { sweepClaims } from '../modules/wishes/claims.js';
 import { openConfiguredDb } from './open.js';
 
 /**
@@ -29,6 +31,20 @@ export async function serve(config: Config) {
   await purgeExpiredSessions(db);
 
   const app = await buildApp({ config, dbh, logger: log });
+  // Background work whose state lives in the database, so a restart loses nothing:
+  // the claim clock (reminders, expiry) and outbox delivery. Safe on every instance.
+  const deps = { db, bus: app.events, files: app.files };
+  const senders = logSenders(log);
+  const every = (ms: number, what: string, fn: () => Promise<unknown>) => {
+    let running = false;
+    return setInterval(() => {
+      if (running) return;
+      running = true;
+      fn().catch((err) => log.error({ err }, `${what} failed`)).finally(() => { running = false; });
+    }, ms);
+  };
+  const timers = [every(60_000, 'claim sweep', () => sweepClaims(deps)), every(5_000, 'outbox delivery', () => deliverOutbox(db, senders))];
+  app.addHook('preClose', async () => timers.forEach(clearInterval));
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -16,6 +16,8 @@ export interface DbHandle {
   kind: DbKind;
   /** Underlying PGlite instance (PGlite only), for dumps and raw exec. */
   pglite?: PGlite;
+  /** Connection string (PostgreSQL only), for the LISTEN connection of the event bus. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     // Without a listener an idle client's error would crash the process.
     pool.on('error', opts.onPoolError ?? ((err) => console.error(`postgres: idle connection lost: ${err.message}`)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return { db, kind: 'postgres', url: opts.databaseUrl, close: () => db.destroy() };
   }
   let dir: string | undefined;
   if (opts.dataDir) {

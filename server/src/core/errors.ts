@@ -23,8 +23,10 @@ export const forbidden = () => new AppError(403, 'forbidden');
 export const outOfScope = () => new AppError(403, 'out_of_scope');
 export const unauthenticated = () => new AppError(401, 'unauthenticated');
 /** 400/409 naming one field. */
-export const fieldError = (field: string, key: string, params?: Record<string, unknown>, status = 400) =>
-  new AppError(status, status === 409 ? 'conflict' : 'validation_failed', status === 409 ? 'conflict' : 'validation_failed', {}, { [field]: { key, params } });
+export const fieldError = (field: string, key: string, params?: Record<string, unknown>, status = 400) => {
+  const code = status === 409 ? 'conflict' : status === 413 ? 'payload_too_large' : 'validation_failed';
+  return new AppError(status, code, code, {}, { [field]: { key, params } });
+};
 
 const TYPE_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
   string: { 'zh-CN': '文本', en: 'a string' }, number: { 'zh-CN': '数字', en: 'a number' }, int: { 'zh-CN': '整数', en: 'an integer' },

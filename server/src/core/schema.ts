@@ -114,6 +114,52 @@ export interface PiAccessLogTable {
   request_id: string | null;
 }
 
+export interface FilesTable {
+  id: Id; storage_key: string; thumb_key: string | null; mime: string; size: number; width: number | null; height: number | null;
+  sha256: string; uploaded_by: number | null; created_at: Generated<Date>;
+}
+export interface SeasonsTable {
+  id: Id; name: string; theme: string | null; starts_on: string; ends_on: string;
+  value_cap_fen: Generated<number>; claim_days: Generated<number>; created_at: Generated<Date>;
+}
+export interface SeasonCommunitiesTable { season_id: number; community_id: number }
+export type WishStatus = 'pending_review' | 'published' | 'rejected' | 'claimed' | 'fulfilled' | 'confirmed' | 'withdrawn';
+export type WishCategory = 'goods' | 'service' | 'companionship';
+export type WishTargetGroup = 'elder' | 'child' | 'disabled' | 'hardship' | 'other';
+export interface WishesTable {
+  id: Id; season_id: number; community_id: number; region_path: string;
+  beneficiary_person_id: number | null; beneficiary_surname: string;
+  title: string; story: string; category: WishCategory; target_group: WishTargetGroup; estimated_value_fen: number;
+  channel: 'h5' | 'visit' | 'import' | 'wechat'; visit_date: string | null; visitor: string | null; submitted_by: number | null;
+  review_status: Generated<'pending' | 'approved' | 'rejected'>; review_reason: string | null; reviewed_by: number | null;
+  status: Generated<WishStatus>;
+  published_at: Timestamp | null; claimed_at: Timestamp | null; fulfilled_at: Timestamp | null; confirmed_at: Timestamp | null; withdrawn_at: Timestamp | null;
+  rating: number | null; thanks: string | null; view_count: Generated<number>;
+  created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface WishPhotosTable { id: Id; wish_id: number; file_id: number; kind: 'wish' | 'evidence'; sort: Generated<number> }
+export interface WishClaimsTable {
+  id: Id; wish_id: number; claimer_id: number; claimer_org_id: number | null; claimer_name: string;
+  status: Generated<'live' | 'fulfilled' | 'expired' | 'revoked' | 'withdrawn'>;
+  claimed_at: Generated<Date>; due_at: Timestamp; reminded_at: Timestamp | null; ended_at: Timestamp | null; end_reason: string | null;
+  fulfil_note: string | null; fulfilled_at: Timestamp | null;
+}
+export interface WishEventsTable { id: Id; wish_id: number; kind: string; at: Generated<Date>; actor_id: number | null; data: ColumnType<unknown, string, string> }
+export interface WishViewsTable { wish_id: number; visitor: string; day: string }
+export interface SeasonViewsTable { season_id: number; visitor: string; day: string }
+export interface NotificationsTable { id: Id; account_id: number; kind: string; title: string; body: string; wish_id: number | null; read_at: Timestamp | null; created_at: Generated<Date> }
+export interface OutboxTable {
+  id: Id; channel: string; recipient: string; payload: ColumnType<unknown, string, string>; status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>; last_error: string | null; created_at: Generated<Date>; sent_at: Timestamp | null;
+}
+export interface WechatBindingsTable { openid: string; account_id: number; created_at: Generated<Date> }
+export interface WechatBindCodesTable { code: string; account_id: number; expires_at: Timestamp }
+export interface JobsTable {
+  id: Id; kind: string; payload: ColumnType<unknown, string, string>; status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  run_at: Timestamp; attempts: Generated<number>; progress: Generated<number>; total: number | null; last_error: string | null;
+  locked_until: Timestamp | null; created_at: Generated<Date>; finished_at: Timestamp | null;
+}
+
 export interface SchemaMigrationsTable { name: string; applied_at: Generated<Date> }
 
 export interface Database {
@@ -131,6 +177,20 @@ export interface Database {
   audit_log: AuditLogTable;
   pi_access_log: PiAccessLogTable;
   schema_migrations: SchemaMigrationsTable;
+  files: FilesTable;
+  seasons: SeasonsTable;
+  season_communities: SeasonCommunitiesTable;
+  wishes: WishesTable;
+  wish_photos: WishPhotosTable;
+  wish_claims: WishClaimsTable;
+  wish_events: WishEventsTable;
+  wish_views: WishViewsTable;
+  season_views: SeasonViewsTable;
+  notifications: NotificationsTable;
+  outbox: OutboxTable;
+  wechat_bindings: WechatBindingsTable;
+  wechat_bind_codes: WechatBindCodesTable;
+  jobs: JobsTable;
 }
 
 export type Region = Selectable<RegionsTable>;

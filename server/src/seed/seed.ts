@@ -5,6 +5,7 @@ import { hashPassword } from '../core/auth/passwords.js';
 import { nameInitials } from '../core/pinyin.js';
 import type { OrgKind, RegionLevel } from '../core/schema.js';
 import { syncRoles } from '../modules/people/accounts.js';
+import { seedWishes } from './wishes.js';
 import { birthDate, personName, rng, syntheticIdNumber, syntheticPhone, type Rng } from './random.js';
 
 export type SeedScale = 'demo' | 'district';
@@ -12,7 +13,7 @@ export const DEMO_PASSWORD = 'Demo@1234';
 export const DISTRICT_TARGET_PERSONS = 620_000;
 
 export interface SeedProgress { phase: string; done: number; total: number }
-export interface SeedSummary { regions: number; households: number; persons: number; accounts: number; organisations: number; ms: number }
+export interface SeedSummary { regions: number; households: number; persons: number; accounts: number; organisations: number; wishes: number; ms: number }
 
 /** Streets and their communities: the named part of the demo district (synthetic). */
 const STREETS: { code: string; name: string; communities: [string, string][] }[] = [
@@ -258,13 +259,20 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
       if (a.username === 'grid.xiangshuwan') await tx.insertInto('grid_workers').values([gridIds['LM-G1'], gridIds['LM-G2']].map((grid_id) => ({ grid_id, account_id: row.id }))).execute();
     }
 
+    const accountId = async (u: string) => (await tx.selectFrom('accounts').select('id').where('username', '=', u).executeTakeFirstOrThrow()).id;
+    const wishes = await seedWishes(tx, ctx.r, {
+      communities: Object.values(communities).map((c) => c.id), residentPersonId: residentRow.id, residentAccountId: await accountId('resident.demo'),
+      workerId: await accountId('community.luming'), unit: { accountId: await accountId('unit.demo'), orgId: orgs['E-SZ'], name: '盐南数智科技有限公司' },
+      member: { accountId: await accountId('member.demo'), name: (await tx.selectFrom('persons').select('name').where('id', '=', memberRow.id).executeTakeFirstOrThrow()).name },
+    });
+
     // Explicit ids were written; move the identity sequences past them.
     for (const t of ['regions', 'households', 'persons'] as const) {
       await sql`select setval(pg_get_serial_sequence(${t}, 'id'), (select coalesce(max(id), 1) from ${sql.table(t)}))`.execute(tx);
     }
     const summary: SeedSummary = {
       regions: ctx.w.counts.regions, households: ctx.w.counts.households, persons: ctx.w.counts.persons,
-      accounts: accounts.length, organisations: Object.keys(orgs).length, ms: Date.now() - t0,
+      accounts: accounts.length, organisations: Object.keys(orgs).length, wishes: wishes.wishes, ms: Date.now() - t0,
     };
     await appendAudit(tx, cliActor('seed'), { action: 'seed.run', summary: { scale, ...summary } });
     return summary;

@@ -14,6 +14,12 @@ export const PERMISSIONS = {
   'account:write': '管理账号与角色',
   'audit:read': '查看审计日志',
   'cockpit:read': '查看驾驶舱',
+  'wish:submit': '提交心愿',
+  'wish:read': '查看辖区心愿（含受益人信息）',
+  'wish:enter': '代录心愿（入户走访、Excel 导入）',
+  'wish:review': '审核心愿、撤销认领',
+  'wish:claim': '认领心愿',
+  'season:manage': '管理心愿季',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -21,14 +27,15 @@ export interface RoleDef { code: string; zh: string; en: string; permissions: (P
 
 export const ROLES: RoleDef[] = [
   { code: 'district_admin', zh: '区级管理员', en: 'District admin', permissions: ['*'] },
-  { code: 'street_worker', zh: '街道工作者', en: 'Street worker', permissions: ['region:read', 'region:write', 'org:read', 'people:read', 'people:write', 'people:unmask', 'account:read', 'cockpit:read'] },
-  { code: 'community_worker', zh: '社区工作者', en: 'Community worker', permissions: ['region:read', 'org:read', 'people:read', 'people:write', 'people:unmask', 'cockpit:read'] },
-  { code: 'grid_worker', zh: '网格员', en: 'Grid worker', permissions: ['region:read', 'people:read'] },
+  { code: 'street_worker', zh: '街道工作者', en: 'Street worker', permissions: ['region:read', 'region:write', 'org:read', 'people:read', 'people:write', 'people:unmask', 'account:read', 'cockpit:read', 'wish:read', 'wish:enter', 'wish:review', 'season:manage'] },
+  { code: 'community_worker', zh: '社区工作者', en: 'Community worker', permissions: ['region:read', 'org:read', 'people:read', 'people:write', 'people:unmask', 'cockpit:read', 'wish:read', 'wish:enter', 'wish:review'] },
+  { code: 'grid_worker', zh: '网格员', en: 'Grid worker', permissions: ['region:read', 'people:read', 'wish:read', 'wish:enter'] },
   { code: 'property_staff', zh: '物业人员', en: 'Property staff', permissions: ['region:read'] },
   { code: 'owners_committee', zh: '业委会成员', en: "Owners' committee member", permissions: ['region:read'] },
-  { code: 'alliance_unit', zh: '联盟单位', en: 'Alliance unit', permissions: ['org:read'] },
-  { code: 'party_member', zh: '党员', en: 'Party member', permissions: ['org:read'] },
-  { code: 'resident', zh: '居民', en: 'Resident', permissions: [] },
+  { code: 'alliance_unit', zh: '联盟单位', en: 'Alliance unit', permissions: ['org:read', 'wish:claim'] },
+  { code: 'party_member', zh: '党员', en: 'Party member', permissions: ['org:read', 'wish:claim', 'wish:submit'] },
+  { code: 'volunteer', zh: '志愿者（已认证）', en: 'Verified volunteer', permissions: ['wish:claim', 'wish:submit'] },
+  { code: 'resident', zh: '居民', en: 'Resident', permissions: ['wish:submit'] },
 ];
 
 export function permissionsOf(roleCodes: string[], table: { code: string; permissions: string[] }[]): Set<string> {

@@ -1,0 +1,69 @@
+import type { Executor } from '../../core/db.js';
+import type { WishCategory, WishStatus, WishTargetGroup } from '../../core/schema.js';
+
+export const wishCode = (id: number) => `XY${String(id).padStart(6, '0')}`;
+/** 'XY000123' or '123' → 123 */
+export const wishIdFromCode = (code: string) => {
+  const m = /^(?:XY)?0*(\d+)$/i.exec(code.trim());
+  return m ? Number(m[1]) : null;
+};
+
+export const CATEGORY_NAMES: Record<WishCategory, string> = { goods: '物质', service: '服务', companionship: '陪伴' };
+export const TARGET_NAMES: Record<WishTargetGroup, string> = { elder: '独居老人', child: '儿童', disabled: '残疾人', hardship: '困难家庭', other: '其他' };
+export const STATUS_NAMES: Record<WishStatus, string> = {
+  pending_review: '待审核', published: '待认领', rejected: '未通过', claimed: '已认领', fulfilled: '已圆梦', confirmed: '已确认', withdrawn: '已撤回',
+};
+
+const yuan = (fen: number) => Math.round(fen) / 100;
+
+export interface WishRow {
+  id: number; season_id: number; community_id: number; region_path: string; beneficiary_person_id: number | null; beneficiary_surname: string;
+  title: string; story: string; category: WishCategory; target_group: WishTargetGroup; estimated_value_fen: number; channel: string;
+  status: WishStatus; review_status: string; review_reason: string | null; published_at: Date | string | null; claimed_at: Date | string | null;
+  fulfilled_at: Date | string | null; confirmed_at: Date | string | null; rating: number | null; thanks: string | null; view_count: number;
+  created_at: Date | string; submitted_by: number | null; visit_date: string | null; visitor: string | null;
+}
+
+/** The public face of a wish: beneficiary as surname + 某, community name, story — nothing that identifies the person. */
+export function presentPublicWish(w: WishRow, extra: { communityName: string; claimerName?: string | null; photos?: PhotoRef[] }) {
+  return {
+    id: w.id, code: wishCode(w.id), seasonId: w.season_id, title: w.title, story: w.story,
+    category: w.category, categoryName: CATEGORY_NAMES[w.category], targetGroup: w.target_group, targetGroupName: TARGET_NAMES[w.target_group],
+    estimatedValue: yuan(w.estimated_value_fen), status: w.status, statusName: STATUS_NAMES[w.status],
+    beneficiary: `${w.beneficiary_surname}某`, communityId: w.community_id, communityName: extra.communityName,
+    claimerName: extra.claimerName ?? null, publishedAt: w.published_at, claimedAt: w.claimed_at, fulfilledAt: w.fulfilled_at, confirmedAt: w.confirmed_at,
+    rating: w.rating, thanks: w.thanks, viewCount: w.view_count, photos: extra.photos ?? [],
+  };
+}
+
+export interface PhotoRef { id: number; kind: 'wish' | 'evidence'; url: string; thumbUrl: string }
+
+export async function photosOf(db: Executor, wishIds: number[]): Promise<Map<number, PhotoRef[]>> {
+  const out = new Map<number, PhotoRef[]>();
+  if (!wishIds.length) return out;
+  const rows = await db.selectFrom('wish_photos').select(['wish_id', 'file_id', 'kind']).where('wish_id', 'in', wishIds).orderBy('kind').orderBy('sort').orderBy('id').execute();
+  for (const r of rows) {
+    const list = out.get(r.wish_id) ?? [];
+    list.push({ id: r.file_id, kind: r.kind, url: `/api/public/files/${r.file_id}`, thumbUrl: `/api/public/files/${r.file_id}?thumb=1` });
+    out.set(r.wish_id, list);
+  }
+  return out;
+}
+
+export async function communityNames(db: Executor, ids: number[]): Promise<Map<number, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('regions').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The name the public sees for a claimer: the organisation, or a party member as surname + 某. */
+export function publicClaimerName(name: string, isOrg: boolean) {
+  return isOrg ? name : `${name[0]}某`;
+}
+
+export async function liveClaimers(db: Executor, wishIds: number[]) {
+  if (!wishIds.length) return new Map<number, { claimerId: number; name: string; publicName: string; status: string; dueAt: Date | string }>();
+  const rows = await db.selectFrom('wish_claims').select(['wish_id', 'claimer_id', 'claimer_name', 'claimer_org_id', 'status', 'due_at'])
+    .where('wish_id', 'in', wishIds).where('status', 'in', ['live', 'fulfilled']).execute();
+  return new Map(rows.map((r) => [r.wish_id, { claimerId: r.claimer_id, name: r.claimer_name, publicName: publicClaimerName(r.claimer_name, r.claimer_org_id != null), status: r.status, dueAt: r.due_at }]));
+}

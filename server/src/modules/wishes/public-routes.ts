@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { idParam, optionalId } from '../../core/http.js';
+import { pageQuery } from '../../core/paging.js';
+import { actorFromRequest } from '../../core/auth/context.js';
+import { publicFile, publicWall, recordSeasonView, recordWishView, visitorKey } from './public.js';
+import { listSeasons } from './seasons.js';
+import { getWish } from './service.js';
+import { WISH_CHANNEL, type WishLiveEvent } from './timeline.js';
+import { categories } from './routes.js';
+
+const VISITOR_COOKIE = 'rc_vid';
+
+/** The public side of the wish wall: no sign-in needed, and nothing on it identifies a beneficiary. */
+export async function publicWishRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = app.dbh.db;
+  const tags = ['wishes (public)'];
+  const pub = { public: true };
+  // Open SSE streams end before the server closes, so a shutdown never waits on them.
+  const streams = new Set<import('node:http').ServerResponse>();
+  app.addHook('preClose', async () => { for (const s of streams) s.end(); });
+
+  const visitor = (req: { cookies: Record<string, string | undefined>; ip: string; headers: Record<string, unknown> }, reply: { setCookie: (...a: any[]) => unknown }) => {
+    let id = req.cookies[VISITOR_COOKIE];
+    if (!id) {
+      id = crypto.randomUUID();
+      reply.setCookie(VISITOR_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400 });
+    }
+    return visitorKey(id, req.ip, req.headers['user-agent'] as string | undefined);
+  };
+
+  r.get('/api/public/wishes', {
+    config: pub,
+    schema: {
+      tags, summary: '心愿墙（公开，脱敏；较早、浏览少的心愿优先展示）',
+      querystring: pageQuery.extend({ seasonId: optionalId, communityId: optionalId, category: z.enum(categories).optional(), status: z.enum(['published', 'claimed', 'fulfilled', 'confirmed']).optional() }),
+    },
+  }, async (req) => publicWall(db, req.query, req.query));
+
+  r.get('/api/public/wishes/:id', {
+    config: pub,
+    schema: { tags, summary: '心愿公开页（含时间线；每位访客每天计一次浏览）', params: idParam },
+  }, async (req, reply) => {
+    const wish = await getWish(db, null, actorFromRequest(req), req.params.id);
+    await recordWishView(db, req.params.id, visitor(req, reply));
+    return wish;
+  });
+
+  r.get('/api/public/seasons', { config: pub, schema: { tags, summary: '心愿季' } }, async () => ({ items: await listSeasons(db) }));
+
+  r.post('/api/public/seasons/:id/view', {
+    config: pub,
+    schema: { tags, summary: '记录心愿季页面浏览（每位访客每天一次）', params: idParam },
+  }, async (req, reply) => recordSeasonView(db, req.params.id, visitor(req, reply)));
+
+  r.get('/api/public/files/:id', {
+    config: pub,
+    schema: { tags, summary: '心愿照片（已去除位置信息）', params: idParam, querystring: z.object({ thumb: z.enum(['0', '1']).optional() }) },
+  }, async (req, reply) => {
+    const f = await publicFile(db, app.files, req.params.id, req.query.thumb === '1');
+    return reply.type(f.mime).header('cache-control', 'public, max-age=86400').send(f.bytes);
+  });
+
+  /**
+   * Live feed over Server-Sent Events, fed by LISTEN/NOTIFY so that clients of
+   * every instance see every event. Optional ?wishId= narrows it to one wish.
+   */
+  r.get('/api/wishes/events', {
+    config: pub,
+    schema: { tags, summary: '心愿实时事件（SSE：published/claimed/fulfilled/confirmed…，脱敏）', querystring: z.object({ wishId: optionalId }) },
+  }, async (req, reply) => {
+    const only = req.query.wishId;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write('retry: 3000\n: connected\n\n');
+    const unsubscribe = await app.events.subscribe(WISH_CHANNEL, (e) => {
+      const ev = e as WishLiveEvent;
+      if (only && ev.wishId !== only) return;
+      res.write(`event: wish\ndata: ${JSON.stringify(ev)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    streams.add(res);
+    res.on('close', () => { clearInterval(heartbeat); unsubscribe(); streams.delete(res); });
+  });
+}
