@@ -125,6 +125,14 @@ describe('micro-wishes: the whole lifecycle', () => {
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
   });
 
+  it('a newly published wish is on the wall at once, although the wall order is cached', async () => {
+    const before = (await t.app.inject({ url: '/api/public/wishes?pageSize=100' })).json();
+    const id = await publishedWish(t);
+    await expect.poll(async () => (await t.app.inject({ url: '/api/public/wishes?pageSize=100' })).json().total, { timeout: 2000 }).toBe(before.total + 1);
+    const all = (await t.app.inject({ url: '/api/public/wishes?pageSize=100' })).json().items.map((w: any) => w.id);
+    expect(all).toContain(id);
+  });
+
   it('views count once per visitor per day', async () => {
     const id = await publishedWish(t);
     const first = await t.app.inject({ url: `/api/public/wishes/${id}` });

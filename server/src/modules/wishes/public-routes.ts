@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { idParam, optionalId } from '../../core/http.js';
 import { pageQuery } from '../../core/paging.js';
 import { actorFromRequest } from '../../core/auth/context.js';
-import { publicFile, publicWall, recordSeasonView, recordWishView, visitorKey } from './public.js';
+import { invalidateWall, publicFile, publicWall, recordSeasonView, recordWishView, visitorKey } from './public.js';
 import { listSeasons } from './seasons.js';
 import { getWish } from './service.js';
 import { WISH_CHANNEL, type WishLiveEvent } from './timeline.js';
@@ -21,6 +21,8 @@ export async function publicWishRoutes(app: FastifyInstance) {
   // Open SSE streams end before the server closes, so a shutdown never waits on them.
   const streams = new Set<import('node:http').ServerResponse>();
   app.addHook('preClose', async () => { for (const s of streams) s.end(); });
+  // A state change anywhere (any instance) makes this instance recompute its wall order.
+  await app.events.subscribe(WISH_CHANNEL, () => invalidateWall(db));
 
   const visitor = (req: { cookies: Record<string, string | undefined>; ip: string; headers: Record<string, unknown> }, reply: { setCookie: (...a: any[]) => unknown }) => {
     let id = req.cookies[VISITOR_COOKIE];

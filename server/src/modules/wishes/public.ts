@@ -13,30 +13,54 @@ export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
 
 export interface WallFilter { seasonId?: number; category?: WishCategory; communityId?: number; status?: PublicStatus }
 
+/** How long one computed wall order is reused: a cache (each instance its own), never state. */
+const ORDER_TTL_MS = 30_000;
+const orderCache = new WeakMap<Db, Map<string, { at: number; ids: Promise<number[]> }>>();
+
 /**
- * The public wish wall. Ordering gives every published wish a fair chance: open
- * wishes first; among them the least-seen (views per day since publication, in
- * coarse log buckets) first; ties shuffled by a seed that changes daily, so older
- * wishes are not buried under the newest. Stable within a day for infinite scroll.
+ * The order of the whole wall for a filter. Open wishes first; among them the
+ * least-seen (views per day since publication, in coarse log buckets) first; ties
+ * shuffled by a seed that changes daily, so older wishes are not buried under the
+ * newest. Computed once per 30 s per filter and day, then paged from memory: page
+ * N stays stable while a visitor scrolls, and 10,000 wishes are sorted once, not per request.
  */
-export async function publicWall(db: Db, f: WallFilter, page: PageQuery, today = new Date().toISOString().slice(0, 10)) {
-  let q = db.selectFrom('wishes as w').selectAll('w').where('w.status', 'in', f.status ? [f.status] : [...PUBLIC_STATUSES]);
+function wallOrder(db: Db, f: WallFilter, today: string): Promise<number[]> {
+  let cache = orderCache.get(db);
+  if (!cache) orderCache.set(db, (cache = new Map()));
+  const key = JSON.stringify([f.seasonId, f.category, f.communityId, f.status, today]);
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < ORDER_TTL_MS) return hit.ids;
+  let q = db.selectFrom('wishes as w').select('w.id').where('w.status', 'in', f.status ? [f.status] : [...PUBLIC_STATUSES]);
   if (f.seasonId) q = q.where('w.season_id', '=', f.seasonId);
   if (f.category) q = q.where('w.category', '=', f.category);
   if (f.communityId) q = q.where('w.community_id', '=', f.communityId);
-  const ordered = q
+  const ids = q
     .orderBy(sql`case when w.status = 'published' then 0 else 1 end`)
     .orderBy(sql`floor(ln(1 + w.view_count / (1 + greatest(0, extract(epoch from (now() - coalesce(w.published_at, w.created_at))) / 86400))) * 2)`)
-    .orderBy(sql`md5(w.id::text || ${today})`);
-  const [items, count] = await Promise.all([
-    ordered.limit(page.pageSize).offset((page.page - 1) * page.pageSize).execute(),
-    q.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirst(),
-  ]);
-  const rows = items as WishRow[];
+    .orderBy(sql`md5(w.id::text || ${today})`)
+    .execute().then((rows) => rows.map((r) => r.id));
+  cache.set(key, { at: Date.now(), ids });
+  ids.catch(() => cache!.delete(key));
+  if (cache.size > 500) cache.delete(cache.keys().next().value!);
+  return ids;
+}
+
+/** Forget computed wall orders: called when any wish changes state, on every instance (via the event bus). */
+export function invalidateWall(db: Db) {
+  orderCache.get(db)?.clear();
+}
+
+/** One page of the public wish wall (see wallOrder); rows are read fresh, so statuses are current. */
+export async function publicWall(db: Db, f: WallFilter, page: PageQuery, today = new Date().toISOString().slice(0, 10)) {
+  const order = await wallOrder(db, f, today);
+  const pageIds = order.slice((page.page - 1) * page.pageSize, page.page * page.pageSize);
+  const found = pageIds.length ? (await db.selectFrom('wishes').selectAll().where('id', 'in', pageIds).execute()) as WishRow[] : [];
+  const byId = new Map(found.map((w) => [w.id, w]));
+  const rows = pageIds.map((id) => byId.get(id)).filter((w): w is WishRow => !!w && (PUBLIC_STATUSES as readonly string[]).includes(w.status));
   const [names, claimers, photos] = await Promise.all([communityNames(db, rows.map((r) => r.community_id)), liveClaimers(db, rows.map((r) => r.id)), photosOf(db, rows.map((r) => r.id))]);
   return {
     items: rows.map((w) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName, photos: photos.get(w.id) })),
-    total: Number(count?.n ?? 0), page: page.page, pageSize: page.pageSize,
+    total: order.length, page: page.page, pageSize: page.pageSize,
   };
 }
 

@@ -19,7 +19,7 @@ export interface WishLiveEvent {
 export async function recordWishEvent(tx: Executor, bus: EventBus | null, wishId: number, kind: WishEventKind, actorId: number | null, data: Record<string, unknown> = {}) {
   const at = new Date();
   await tx.insertInto('wish_events').values({ wish_id: wishId, kind, actor_id: actorId, at, data: JSON.stringify(data) }).execute();
-  if (!bus || !['published', 'claimed', 'fulfilled', 'confirmed', 'released', 'revoked'].includes(kind)) return;
+  if (!bus || !['published', 'claimed', 'fulfilled', 'confirmed', 'released', 'revoked', 'withdrawn'].includes(kind)) return;
   const w = await tx.selectFrom('wishes').select(['id', 'title', 'status', 'community_id', 'beneficiary_surname']).where('id', '=', wishId).executeTakeFirstOrThrow();
   const names = await communityNames(tx, [w.community_id]);
   const event: WishLiveEvent = {
