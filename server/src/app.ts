@@ -24,6 +24,7 @@ import { wishRoutes } from './modules/wishes/routes.js';
 import { publicWishRoutes } from './modules/wishes/public-routes.js';
 import { wechatRoutes } from './modules/wishes/wechat.js';
 import { notificationRoutes } from './modules/people/notifications-routes.js';
+import { consultRoutes } from './modules/consult/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -98,6 +99,7 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   await app.register(publicWishRoutes);
   await app.register(wechatRoutes);
   await app.register(notificationRoutes);
+  await app.register(consultRoutes);
 
   serveWebApps(app, config.webDist);
   return app;

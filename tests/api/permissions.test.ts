@@ -76,7 +76,7 @@ describe('permissions on every endpoint', () => {
     } });
     expect(created.statusCode).toBe(201);
     // Grant account:write to street_worker in this database only, to test the escalation rule itself.
-    await t.dbh.db.updateTable('roles').set({ permissions: ['account:read', 'account:write', 'region:read'] }).where('code', '=', 'street_worker').execute();
+    await t.dbh.db.updateTable('roles').set({ permissions: ['account:read', 'account:write', 'region:read', 'consult:read'] }).where('code', '=', 'street_worker').execute();
     const token = (await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'hh.manager', password: 'Manager2026' } })).json().token;
     const escalate = await t.app.inject({ method: 'POST', url: '/api/accounts', headers: bearer(token), payload: {
       username: 'hh.super', password: 'Manager2026', displayName: 'x', roles: ['district_admin'], scopeRegionId: hh.id,

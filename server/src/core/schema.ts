@@ -160,6 +160,34 @@ export interface JobsTable {
   locked_until: Timestamp | null; created_at: Generated<Date>; finished_at: Timestamp | null;
 }
 
+export interface RoomOwnersTable { room_id: number; person_id: number; casts_vote: Generated<boolean>; created_at: Generated<Date> }
+export interface RoomRegisterTable { room_id: number; area_source: Generated<'registry' | 'survey' | 'contract'>; unsold_developer_unit: Generated<boolean>; updated_at: Generated<Date> }
+export type ConsultStage = 'propose' | 'deliberate' | 'decide' | 'implement' | 'supervise' | 'evaluate' | 'closed';
+export interface ConsultationsTable {
+  id: Id; topic: string; description: string | null; scope_region_id: number; scope_path: string; stage: Generated<ConsultStage>;
+  parties: ColumnType<unknown, string | undefined, string>; created_by: number | null; created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface ConsultationPostsTable {
+  id: Id; consultation_id: number; parent_id: number | null; kind: string; author_id: number | null; author_name: string; body: string;
+  meta: ColumnType<unknown, string | undefined, string>; created_at: Generated<Date>;
+}
+export interface VotesTable {
+  id: Id; consultation_id: number; title: string; rule: 'major' | 'ordinary' | 'custom'; thresholds: ColumnType<unknown, string, string>;
+  secret: Generated<boolean>; opens_at: Timestamp | null; closes_at: Timestamp | null; status: Generated<'draft' | 'open' | 'closed'>;
+  secret_key: string | null; result: ColumnType<unknown, string | null | undefined, string | null>; notice_days: Generated<number>;
+  closed_at: Timestamp | null; notice_until: Timestamp | null; created_by: number | null; created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface VoteRoomsTable { vote_id: number; room_id: number; area_centi: number; head_key: string; holder_person_id: number | null }
+export interface VoteParticipationsTable {
+  vote_id: number; room_id: number; person_id: number | null; channel: 'h5' | 'paper'; entered_by: number | null; scan_file_id: number | null;
+  choice: 'agree' | 'disagree' | 'abstain' | null; cast_at: Generated<Date>;
+}
+export interface VoteSecretChoicesTable { vote_id: number; room_mac: string; choice: 'agree' | 'disagree' | 'abstain' }
+export interface VoteObjectionsTable {
+  id: Id; vote_id: number; raised_by: number | null; body: string; stage: Generated<'negotiation' | 'community_mediation' | 'street_mediation' | 'closed'>;
+  history: ColumnType<unknown, string | undefined, string>; created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+
 export interface SchemaMigrationsTable { name: string; applied_at: Generated<Date> }
 
 export interface Database {
@@ -191,6 +219,15 @@ export interface Database {
   wechat_bindings: WechatBindingsTable;
   wechat_bind_codes: WechatBindCodesTable;
   jobs: JobsTable;
+  room_owners: RoomOwnersTable;
+  room_register: RoomRegisterTable;
+  consultations: ConsultationsTable;
+  consultation_posts: ConsultationPostsTable;
+  votes: VotesTable;
+  vote_rooms: VoteRoomsTable;
+  vote_participations: VoteParticipationsTable;
+  vote_secret_choices: VoteSecretChoicesTable;
+  vote_objections: VoteObjectionsTable;
 }
 
 export type Region = Selectable<RegionsTable>;

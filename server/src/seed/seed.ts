@@ -6,6 +6,7 @@ import { nameInitials } from '../core/pinyin.js';
 import type { OrgKind, RegionLevel } from '../core/schema.js';
 import { syncRoles } from '../modules/people/accounts.js';
 import { seedWishes } from './wishes.js';
+import { seedOwnerRegister } from './owners.js';
 import { birthDate, personName, rng, syntheticIdNumber, syntheticPhone, type Rng } from './random.js';
 
 export type SeedScale = 'demo' | 'district';
@@ -265,6 +266,8 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
       workerId: await accountId('community.luming'), unit: { accountId: await accountId('unit.demo'), orgId: orgs['E-SZ'], name: '盐南数智科技有限公司' },
       member: { accountId: await accountId('member.demo'), name: (await tx.selectFrom('persons').select('name').where('id', '=', memberRow.id).executeTakeFirstOrThrow()).name },
     });
+
+    await seedOwnerRegister(tx, compounds.XSW.path);
 
     // Explicit ids were written; move the identity sequences past them.
     for (const t of ['regions', 'households', 'persons'] as const) {

@@ -1,0 +1,133 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorFromRequest } from '../../core/auth/context.js';
+import { requireAuth } from '../../core/auth/plugin.js';
+import { appendAudit } from '../../core/audit.js';
+import { AppError } from '../../core/errors.js';
+import { saveImage } from '../../core/files.js';
+import { idParam, nonEmpty } from '../../core/http.js';
+import { readMultipart } from '../../core/multipart.js';
+import { pageQuery } from '../../core/paging.js';
+import { addPost, createConsultation, getConsultation, listConsultations, loadConsultationFor, PARTIES, setStage, STAGES } from './consultations.js';
+import { listOwners, updateRoomOwners } from './owners.js';
+import { castBallot, closeVote, createVote, getVote, moveObjection, OBJECTION_STAGES, openVote, raiseObjection, updateVote, voteResult } from './votes.js';
+
+const threshold = z.object({ num: z.number().int().min(1).max(1000), den: z.number().int().min(1).max(1000), strict: z.boolean() }).strict().refine((t) => t.num <= t.den, { message: 'invalid' });
+const custom = z.object({ participation: threshold, consent: threshold }).strict();
+const when = z.string().datetime({ offset: true }).nullable().optional();
+const voteSettings = z.object({
+  title: z.string().trim().min(2).max(100), rule: z.enum(['major', 'ordinary', 'custom']), custom: custom.optional(), secret: z.boolean().optional(),
+  opensAt: when, closesAt: when, noticeDays: z.number().int().min(0).max(90).optional(),
+}).strict();
+
+export async function consultRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = app.dbh.db;
+  const tags = ['consultation'];
+  const auth = requireAuth;
+
+  r.get('/api/owners', {
+    config: { permission: 'consult:read' },
+    schema: { tags, summary: '业主名册：范围内每套房屋的面积、业主、投票人与开发商未售标记', querystring: pageQuery.extend({ regionId: z.coerce.number().int().positive() }) },
+  }, async (req) => listOwners(db, auth(req), req.query.regionId, req.query));
+
+  r.put('/api/owners/:id', {
+    config: { permission: 'consult:manage' },
+    schema: {
+      tags, summary: '修改一套房屋的业主登记（:id 为房屋 id）', params: idParam,
+      body: z.object({
+        ownerPersonIds: z.array(z.number().int().positive()).max(10), voteHolderPersonId: z.number().int().positive().nullable().optional(),
+        area: z.number().positive().max(100000).multipleOf(0.01).optional(), areaSource: z.enum(['registry', 'survey', 'contract']).optional(),
+        unsoldDeveloperUnit: z.boolean().optional(),
+      }).strict(),
+    },
+  }, async (req) => updateRoomOwners(db, auth(req), actorFromRequest(req), req.params.id, req.body));
+
+  r.get('/api/consultations', { schema: { tags, summary: '协商议题（工作人员：辖区内；居民：与本人房屋相关）', querystring: pageQuery } },
+    async (req) => listConsultations(db, auth(req), req.query));
+
+  r.post('/api/consultations', {
+    config: { permission: 'consult:manage' },
+    schema: {
+      tags, summary: '发起协商（范围为单元、楼栋或小区）',
+      body: z.object({ topic: z.string().trim().min(2).max(100), description: z.string().trim().max(5000).nullable().optional(), scopeRegionId: z.number().int().positive(), parties: z.array(z.enum(PARTIES)).optional() }).strict(),
+    },
+  }, async (req, reply) => reply.status(201).send(await createConsultation(db, auth(req), actorFromRequest(req), req.body)));
+
+  r.get('/api/consultations/:id', { schema: { tags, summary: '协商详情与议事记录', params: idParam } }, async (req) => getConsultation(db, auth(req), req.params.id));
+
+  r.post('/api/consultations/:id/posts', {
+    schema: {
+      tags, summary: '发言、回复、专家答疑、会议、现场查看、决定、跟进、评价', params: idParam,
+      body: z.object({
+        kind: z.enum(['post', 'reply', 'expert_qa', 'meeting', 'site_visit', 'decision', 'follow_up', 'evaluation']), body: z.string().trim().min(1).max(5000),
+        parentId: z.number().int().positive().nullable().optional(), meta: z.record(z.string(), z.unknown()).optional(),
+      }).strict(),
+    },
+  }, async (req, reply) => reply.status(201).send(await addPost(db, auth(req), actorFromRequest(req), req.params.id, req.body)));
+
+  r.post('/api/consultations/:id/stage', {
+    config: { permission: 'consult:manage' },
+    schema: { tags, summary: '推进阶段（提→议→定→办→督→评）', params: idParam, body: z.object({ stage: z.enum(STAGES as [string, ...string[]]) }).strict() },
+  }, async (req) => setStage(db, auth(req), actorFromRequest(req), req.params.id, req.body.stage as any));
+
+  r.post('/api/votes', {
+    config: { permission: 'consult:manage' },
+    schema: { tags, summary: '新建表决（规则：major 重大事项、ordinary 一般事项、custom 自定义）', body: voteSettings.extend({ consultationId: z.number().int().positive() }) },
+  }, async (req, reply) => reply.status(201).send(await createVote(db, auth(req), actorFromRequest(req), req.body)));
+
+  r.get('/api/votes/:id', { schema: { tags, summary: '表决详情（我的房屋与投票情况；工作人员可见参与名单）', params: idParam } }, async (req) => getVote(db, auth(req), req.params.id));
+
+  r.patch('/api/votes/:id', {
+    config: { permission: 'consult:manage' },
+    schema: { tags, summary: '修改表决设置（开始后锁定）', params: idParam, body: nonEmpty(voteSettings.partial().strict()) },
+  }, async (req) => updateVote(db, auth(req), actorFromRequest(req), req.params.id, req.body));
+
+  r.post('/api/votes/:id/open', { config: { permission: 'consult:manage' }, schema: { tags, summary: '开始表决（冻结名册）', params: idParam } },
+    async (req) => openVote(db, auth(req), actorFromRequest(req), req.params.id));
+
+  r.post('/api/votes/:id/ballots', {
+    schema: {
+      tags, summary: '投票（每户一票；H5 由投票业主本人；纸质票由工作人员录入并附扫描件）', params: idParam,
+      body: z.object({ roomId: z.number().int().positive(), choice: z.enum(['agree', 'disagree', 'abstain']), channel: z.enum(['h5', 'paper']).optional(), scanFileId: z.number().int().positive().optional() }).strict(),
+    },
+  }, async (req) => castBallot(db, auth(req), actorFromRequest(req), req.params.id, req.body));
+
+  r.post('/api/votes/:id/scans', {
+    config: { permission: 'consult:manage' },
+    schema: { tags, summary: '上传纸质选票扫描件（multipart 字段 scan）', params: idParam, consumes: ['multipart/form-data'] },
+  }, async (req, reply) => {
+    const a = auth(req);
+    const v = await db.selectFrom('votes').select('consultation_id').where('id', '=', req.params.id).executeTakeFirst();
+    if (!v) throw new AppError(404, 'not_found');
+    const { worker } = await loadConsultationFor(db, a, v.consultation_id);
+    if (!worker) throw new AppError(403, 'forbidden');
+    const form = await readMultipart(req, 'scan', 1);
+    if (form.files.length !== 1) throw new AppError(400, 'validation_failed', 'validation_failed', {}, { scan: { key: 'required' } });
+    const file = await db.transaction().execute(async (tx) => {
+      const f = await saveImage(tx, app.files, form.files[0], a.accountId, 'scan');
+      await appendAudit(tx, actorFromRequest(req), { action: 'vote.scan', targetType: 'vote', targetId: req.params.id, summary: { fileId: f.id } });
+      return f;
+    });
+    return reply.status(201).send({ fileId: file.id });
+  });
+
+  r.post('/api/votes/:id/close', { config: { permission: 'consult:manage' }, schema: { tags, summary: '结束表决并计票（开始公示）', params: idParam } },
+    async (req) => closeVote(db, auth(req), actorFromRequest(req), req.params.id));
+
+  r.get('/api/votes/:id/result', { schema: { tags, summary: '表决结果：四个比例（精确分数，面积单位 0.01㎡）与是否通过', params: idParam } },
+    async (req) => voteResult(db, auth(req), req.params.id));
+
+  r.post('/api/votes/:id/objections', {
+    schema: { tags, summary: '公示期内提出异议', params: idParam, body: z.object({ body: z.string().trim().min(2).max(2000) }).strict() },
+  }, async (req, reply) => reply.status(201).send(await raiseObjection(db, auth(req), actorFromRequest(req), req.params.id, req.body.body)));
+
+  r.post('/api/votes/:id/objections/:objectionId/stage', {
+    config: { permission: 'consult:manage' },
+    schema: {
+      tags, summary: '异议处理（协商→社区调解→街道调解→办结）', params: z.object({ id: z.coerce.number().int().positive(), objectionId: z.coerce.number().int().positive() }),
+      body: z.object({ stage: z.enum(OBJECTION_STAGES), note: z.string().trim().min(1).max(1000) }).strict(),
+    },
+  }, async (req) => moveObjection(db, auth(req), actorFromRequest(req), req.params.id, req.params.objectionId, req.body.stage, req.body.note));
+}
