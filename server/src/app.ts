@@ -24,7 +24,7 @@ import { wishRoutes } from './modules/wishes/routes.js';
 import { publicWishRoutes } from './modules/wishes/public-routes.js';
 import { wechatRoutes } from './modules/wishes/wechat.js';
 import { notificationRoutes } from './modules/people/notifications-routes.js';
-import { consultRoutes } from './modules/consult/routes.js';
+import { consultRoutes, elevatorRoutes } from './modules/consult/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -100,6 +100,7 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   await app.register(wechatRoutes);
   await app.register(notificationRoutes);
   await app.register(consultRoutes);
+  await app.register(elevatorRoutes);
 
   serveWebApps(app, config.webDist);
   return app;

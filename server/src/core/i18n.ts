@@ -93,6 +93,8 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   empty_register: { 'zh-CN': '表决范围内没有登记面积的房屋，请先完善业主名册', en: 'the scope has no rooms with an area in the owner register' },
   not_in_notice: { 'zh-CN': '不在公示期内', en: 'The result is not in its public notice period' },
   stage_backwards: { 'zh-CN': '只能向后推进', en: 'can only move forward' },
+  must_be_unit: { 'zh-CN': '须为单元', en: 'must be a unit' },
+  subsidy_over_cost: { 'zh-CN': '补贴不能超过总造价', en: 'cannot exceed the total cost' },
   cannot_unmask: { 'zh-CN': '您的角色无权查看完整个人信息', en: 'your role may not reveal personal data' },
 };
 

@@ -188,6 +188,16 @@ export interface VoteObjectionsTable {
   history: ColumnType<unknown, string | undefined, string>; created_at: Generated<Date>; updated_at: Generated<Date>;
 }
 
+export interface ElevatorProjectsTable {
+  id: Id; unit_id: number; unit_path: string; consultation_id: number | null; vote_id: number | null; stage: Generated<string>;
+  total_cost_fen: ColumnType<number, number, number>; subsidy_fen: ColumnType<number, number | undefined, number>;
+  floor_coefficients: ColumnType<unknown, string, string>; created_by: number | null; created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface ElevatorStageRecordsTable {
+  project_id: number; stage: string; started_on: string | null; completed_on: string | null; responsible: string | null;
+  documents: ColumnType<unknown, string | undefined, string>; note: string | null;
+}
+
 export interface SchemaMigrationsTable { name: string; applied_at: Generated<Date> }
 
 export interface Database {
@@ -228,6 +238,8 @@ export interface Database {
   vote_participations: VoteParticipationsTable;
   vote_secret_choices: VoteSecretChoicesTable;
   vote_objections: VoteObjectionsTable;
+  elevator_projects: ElevatorProjectsTable;
+  elevator_stage_records: ElevatorStageRecordsTable;
 }
 
 export type Region = Selectable<RegionsTable>;

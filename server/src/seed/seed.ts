@@ -7,6 +7,7 @@ import type { OrgKind, RegionLevel } from '../core/schema.js';
 import { syncRoles } from '../modules/people/accounts.js';
 import { seedWishes } from './wishes.js';
 import { seedOwnerRegister } from './owners.js';
+import { seedElevators } from './elevators.js';
 import { birthDate, personName, rng, syntheticIdNumber, syntheticPhone, type Rng } from './random.js';
 
 export type SeedScale = 'demo' | 'district';
@@ -166,7 +167,7 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
     for (const s of STREETS) {
       for (const [code, name] of s.communities) {
         if (code === 'LM') continue;
-        const comp = await compound(ctx, communities[code], `${code}-C1`, `${name.replace('社区', '')}${code === 'JLH' ? '花园' : '家园'}`, sort++, Array(code === 'JLH' ? 4 : 2).fill(OLD_BLOCK));
+        const comp = await compound(ctx, communities[code], `${code}-C1`, `${name.replace('社区', '')}${code === 'JLH' ? '花园' : '家园'}`, sort++, Array(code === 'JLH' ? 4 : 5).fill(OLD_BLOCK));
         compounds[code] = comp.compound;
         grids.push({ community: communities[code], code: `${code}-G1`, name: `${name}第一网格`, regions: [comp.compound] });
       }
@@ -268,6 +269,8 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
     });
 
     await seedOwnerRegister(tx, compounds.XSW.path);
+    const residentUnit = (await tx.selectFrom('regions as room').innerJoin('persons as p', 'p.region_id', 'room.id').select('room.parent_id').where('p.id', '=', residentRow.id).executeTakeFirstOrThrow()).parent_id!;
+    await seedElevators(tx, ctx.r, residentUnit, await accountId('community.luming'));
 
     // Explicit ids were written; move the identity sequences past them.
     for (const t of ['regions', 'households', 'persons'] as const) {

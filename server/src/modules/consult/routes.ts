@@ -11,6 +11,7 @@ import { readMultipart } from '../../core/multipart.js';
 import { pageQuery } from '../../core/paging.js';
 import { addPost, createConsultation, getConsultation, listConsultations, loadConsultationFor, PARTIES, setStage, STAGES } from './consultations.js';
 import { listOwners, updateRoomOwners } from './owners.js';
+import { createProject, elevatorDashboard, ELEVATOR_STAGES, getProject, listProjects, myElevatorShares, recordStage } from './elevators.js';
 import { castBallot, closeVote, createVote, getVote, moveObjection, OBJECTION_STAGES, openVote, raiseObjection, updateVote, voteResult } from './votes.js';
 
 const threshold = z.object({ num: z.number().int().min(1).max(1000), den: z.number().int().min(1).max(1000), strict: z.boolean() }).strict().refine((t) => t.num <= t.den, { message: 'invalid' });
@@ -130,4 +131,50 @@ export async function consultRoutes(app: FastifyInstance) {
       body: z.object({ stage: z.enum(OBJECTION_STAGES), note: z.string().trim().min(1).max(1000) }).strict(),
     },
   }, async (req) => moveObjection(db, auth(req), actorFromRequest(req), req.params.id, req.params.objectionId, req.body.stage, req.body.note));
+}
+
+export async function elevatorRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = app.dbh.db;
+  const tags = ['elevators'];
+  const auth = requireAuth;
+  const money = z.number().min(0).max(100_000_000).multipleOf(0.01);
+
+  r.get('/api/elevators', {
+    config: { permission: 'consult:read' },
+    schema: { tags, summary: '加装电梯项目列表', querystring: pageQuery.extend({ stage: z.enum(ELEVATOR_STAGES).optional(), communityId: z.coerce.number().int().positive().optional() }) },
+  }, async (req) => listProjects(db, auth(req), req.query, req.query));
+
+  r.get('/api/elevators/dashboard', {
+    config: { permission: 'consult:read' },
+    schema: { tags, summary: '加装电梯看板：按阶段、按社区；已投用与已批/在建' },
+  }, async (req) => elevatorDashboard(db, auth(req)));
+
+  r.post('/api/elevators', {
+    config: { permission: 'consult:manage' },
+    schema: {
+      tags, summary: '新建加装电梯项目（每单元一个）',
+      body: z.object({
+        unitId: z.number().int().positive(), totalCost: money, subsidy: money.optional(),
+        floorCoefficients: z.record(z.string().regex(/^\d{1,3}$/), z.number().min(0).max(10)).optional(),
+        consultationId: z.number().int().positive().nullable().optional(), voteId: z.number().int().positive().nullable().optional(),
+      }).strict(),
+    },
+  }, async (req, reply) => reply.status(201).send(await createProject(db, auth(req), actorFromRequest(req), req.body)));
+
+  r.get('/api/elevators/:id', { schema: { tags, summary: '项目详情：阶段记录与分摊（业主只见本户）', params: idParam } }, async (req) => getProject(db, auth(req), req.params.id));
+
+  r.post('/api/elevators/:id/stage', {
+    config: { permission: 'consult:manage' },
+    schema: {
+      tags, summary: '推进或更新阶段（日期、文件、责任人）', params: idParam,
+      body: z.object({
+        stage: z.enum(ELEVATOR_STAGES), startedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), completedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+        responsible: z.string().trim().max(100).nullable().optional(), documents: z.array(z.object({ name: z.string().trim().min(1).max(200), url: z.string().max(500).optional() }).strict()).max(50).optional(),
+        note: z.string().trim().max(2000).nullable().optional(),
+      }).strict(),
+    },
+  }, async (req) => recordStage(db, auth(req), actorFromRequest(req), req.params.id, req.body));
+
+  r.get('/api/me/elevators', { schema: { tags, summary: '我家的加装电梯项目与分摊金额' } }, async (req) => ({ items: await myElevatorShares(db, auth(req)) }));
 }
