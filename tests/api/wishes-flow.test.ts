@@ -144,3 +144,24 @@ describe('micro-wishes: the whole lifecycle', () => {
     expect(w.view_count).toBe(2);
   });
 });
+
+describe('private files', () => {
+  it('a pending wish\'s photo is visible to its submitter and the community worker, not to the public or other residents', async () => {
+    const t = await createTestApp();
+    try {
+      const resident = await t.token('resident.demo');
+      const id = (await t.app.inject({ method: 'POST', url: '/api/wishes', headers: bearer(resident), payload: newWish() })).json().id;
+      const form = multipart({}, [{ field: 'photos', name: 'a.jpg', type: 'image/jpeg', data: await jpegWithGps() }]);
+      const up = await t.app.inject({ method: 'POST', url: `/api/wishes/${id}/photos`, headers: { ...bearer(resident), ...form.headers }, payload: form.payload });
+      expect(up.statusCode, up.body).toBe(200);
+      const fileId = up.json().photos[0].id;
+      expect((await t.app.inject({ url: `/api/public/files/${fileId}` })).statusCode).toBe(404);
+      expect((await t.app.inject({ url: `/api/files/${fileId}`, headers: bearer(resident) })).statusCode).toBe(200);
+      expect((await t.app.inject({ url: `/api/files/${fileId}?thumb=1`, headers: bearer(await t.token('community.luming')) })).headers['content-type']).toBe('image/webp');
+      expect((await t.app.inject({ url: `/api/files/${fileId}`, headers: bearer(await t.token('community.julonghu')) })).statusCode).toBe(404);
+      expect((await t.app.inject({ url: `/api/files/${fileId}`, headers: bearer(await t.token('member.demo')) })).statusCode).toBe(404);
+    } finally {
+      await t.close();
+    }
+  });
+});

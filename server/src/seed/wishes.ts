@@ -56,8 +56,9 @@ export async function seedWishes(tx: Executor, r: Rng, ids: { communities: numbe
     const created = day(now, -ageDays);
     const published = ['published', 'claimed', 'fulfilled', 'confirmed', 'withdrawn'].includes(status) ? day(created, 1) : null;
     const claimed = ['claimed', 'fulfilled', 'confirmed'].includes(status) ? day(created, 2) : null;
-    const fulfilled = ['fulfilled', 'confirmed'].includes(status) ? day(created, 2 + r.int(2, 8)) : null;
-    const confirmed = status === 'confirmed' ? day(fulfilled!, 1) : null;
+    const cap = (d: Date, hoursAgo: number) => new Date(Math.min(d.getTime(), now.getTime() - hoursAgo * 3600_000));
+    const fulfilled = ['fulfilled', 'confirmed'].includes(status) ? cap(day(created, 2 + r.int(2, 8)), 12) : null;
+    const confirmed = status === 'confirmed' ? cap(day(fulfilled!, 1), 2) : null;
     const w = await tx.insertInto('wishes').values({
       season_id: seasonId, community_id: communityId, region_path: person.region_path, beneficiary_person_id: person.id, beneficiary_surname: person.name[0],
       title, story, category, target_group: targetGroup, estimated_value_fen: value * 100, channel: personId ? 'h5' : r.pick(['visit', 'h5', 'import'] as const),

@@ -15,6 +15,8 @@ export const menu = [
   { name: 'home', path: '', title: 'menu.home', icon: 'HomeFilled', component: () => import('./views/DashboardView.vue') },
   { name: 'regions', path: 'regions', title: 'menu.regions', icon: 'MapLocation', permission: 'region:read', component: () => import('./views/RegionsView.vue') },
   { name: 'orgs', path: 'orgs', title: 'menu.orgs', icon: 'OfficeBuilding', permission: 'org:read', component: () => import('./views/OrgsView.vue') },
+  { name: 'wishes', path: 'wishes', title: 'menu.wishes', icon: 'Present', permission: 'wish:read', component: () => import('./views/WishesView.vue') },
+  { name: 'seasons', path: 'seasons', title: 'menu.seasons', icon: 'Calendar', permission: 'wish:read', component: () => import('./views/SeasonsView.vue') },
   { name: 'people', path: 'people', title: 'menu.people', icon: 'User', permission: 'people:read', component: () => import('./views/PeopleView.vue') },
   { name: 'accounts', path: 'accounts', title: 'menu.accounts', icon: 'Key', permission: 'account:read', component: () => import('./views/AccountsView.vue') },
   { name: 'audit', path: 'audit', title: 'menu.audit', icon: 'Document', permission: 'audit:read', component: () => import('./views/AuditView.vue') },
@@ -22,6 +24,8 @@ export const menu = [
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'auth.login' } },
+  // A print page: no menu or header around the cards.
+  { path: '/wishes/cards', name: 'wish-cards', component: () => import('./views/WishCardsView.vue'), meta: { permission: 'wish:read', title: 'menu.wishCards' } },
   {
     path: '/',
     component: () => import('./layout/AdminLayout.vue'),

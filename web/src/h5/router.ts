@@ -6,7 +6,7 @@ import { t } from './i18n';
 const base = /^\/m(\/|$)/.test(location.pathname) ? '/m/' : '/';
 
 declare module 'vue-router' {
-  interface RouteMeta { public?: boolean; title?: string }
+  interface RouteMeta { public?: boolean; title?: string; permission?: string }
 }
 
 export const router = createRouter({
@@ -18,12 +18,18 @@ export const router = createRouter({
       component: () => import('./views/TabsLayout.vue'),
       children: [
         { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'h5.tabHome' } },
+        // The wish wall and a wish's page are public: anyone with the link (or the QR code) may look.
+        { path: 'wishes', name: 'wishes', component: () => import('./views/WishWallView.vue'), meta: { public: true, title: 'wishH5.wallTitle' } },
         { path: 'me', name: 'me', component: () => import('./views/MeView.vue'), meta: { title: 'h5.tabMe' } },
       ],
     },
+    { path: '/wishes/new', name: 'wish-new', component: () => import('./views/NewWishView.vue'), meta: { permission: 'wish:submit', title: 'wishH5.newTitle' } },
+    { path: '/wishes/:id(\\d+)', name: 'wish', component: () => import('./views/WishDetailView.vue'), meta: { public: true, title: 'wishH5.detailTitle' } },
+    { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'wishH5.messages' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
-  scrollBehavior: () => ({ top: 0 }),
+  // The wish wall restores its own scroll position (its cards load after the page).
+  scrollBehavior: (to, _from, saved) => (to.name === 'wishes' ? false : saved ?? { top: 0 }),
 });
 
 router.beforeEach(async (to) => {
@@ -33,6 +39,7 @@ router.beforeEach(async (to) => {
   } catch { /* offline: the login page will say so */ }
   if (to.meta.public) return to.name === 'login' && session.me ? { name: 'home' } : true;
   if (!session.me) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+  if (to.meta.permission && !session.can(to.meta.permission)) return { name: 'wishes' };
   return true;
 });
 

@@ -89,6 +89,8 @@ export function buildUrl(path: string, query?: Query): string {
 interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A multipart body (file uploads); the browser sets the boundary. */
+  form?: FormData;
   /** Do not call the unauthorized handler on 401 (login, session probe). */
   quiet401?: boolean;
 }
@@ -114,7 +116,7 @@ async function send(method: string, path: string, opts: RequestOptions, retried 
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
   } catch {
     throw new ApiError(0, 'network', hooks.networkError());
@@ -144,6 +146,8 @@ export const api = {
   post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) => json<T>('POST', path, { ...opts, body: body ?? {} }),
   patch: <T>(path: string, body: unknown, opts: Omit<RequestOptions, 'body'> = {}) => json<T>('PATCH', path, { ...opts, body }),
   delete: <T>(path: string, opts: RequestOptions = {}) => json<T>('DELETE', path, opts),
+  /** POSTs multipart/form-data (photos, .xlsx imports) with the same CSRF and error handling. */
+  upload: <T>(path: string, form: FormData, opts: Omit<RequestOptions, 'body' | 'form'> = {}) => json<T>('POST', path, { ...opts, form }),
 
   /** GETs a file (e.g. an .xlsx export) and hands it to the browser as a download. */
   async download(path: string, query?: Query, fallbackName = 'download'): Promise<string> {

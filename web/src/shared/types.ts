@@ -88,3 +88,75 @@ export interface CockpitOverview {
   breakdown: { id: number; name: string; level: RegionLevel; residents: number; households: number }[];
   at: string;
 }
+
+/* ── Micro-wishes (点亮微心愿) ─────────────────────────────────────────── */
+
+export type WishStatus = 'pending_review' | 'published' | 'rejected' | 'claimed' | 'fulfilled' | 'confirmed' | 'withdrawn';
+export type WishCategory = 'goods' | 'service' | 'companionship';
+export type WishTargetGroup = 'elder' | 'child' | 'disabled' | 'hardship' | 'other';
+export type WishChannel = 'h5' | 'visit' | 'import' | 'wechat';
+
+export interface WishPhoto { id: number; kind: 'wish' | 'evidence'; url: string; thumbUrl: string }
+
+/** What anyone may see of a wish: the beneficiary as 王某, never a full name, phone or address. */
+export interface PublicWish {
+  id: number; code: string; seasonId: number; title: string; story: string;
+  category: WishCategory; categoryName: string; targetGroup: WishTargetGroup; targetGroupName: string;
+  /** yuan */
+  estimatedValue: number;
+  status: WishStatus; statusName: string; beneficiary: string; communityId: number; communityName: string;
+  claimerName: string | null; publishedAt: string | null; claimedAt: string | null; fulfilledAt: string | null; confirmedAt: string | null;
+  rating: number | null; thanks: string | null; viewCount: number; photos: WishPhoto[];
+}
+
+export type WishEventKind = 'submitted' | 'published' | 'rejected' | 'withdrawn' | 'edited' | 'claimed' | 'released' | 'revoked' | 'reminded' | 'fulfilled' | 'confirmed';
+
+/** One timeline step; the rest of its fields depend on the kind (claimerName, reason, note, photos, rating, thanks, channel). */
+export interface WishTimelineEntry {
+  id: number; kind: WishEventKind; at: string;
+  claimerName?: string; reason?: string; note?: string; photos?: number; rating?: number; thanks?: string; channel?: WishChannel; byWorker?: boolean;
+}
+
+export interface WishDetail extends PublicWish {
+  timeline: WishTimelineEntry[];
+  reviewStatus?: string;
+  reviewReason?: string | null;
+  /** Workers in scope and the submitter / beneficiary. */
+  channel?: WishChannel;
+  visit?: { date: string; visitor: string } | null;
+  claimer?: { accountId: number; name: string; dueAt: string; status: string } | null;
+  /** Workers in scope and the live claimer only (the server logs each read). */
+  beneficiaryContact?: { personId: number; name: string; phone: string | null; address: string; idNumber?: string | null };
+}
+
+/** A row of the workers' list. */
+export interface WorkerWish extends PublicWish {
+  beneficiaryName: string | null; beneficiaryPhone: string | null; channel: WishChannel; reviewStatus: string; reviewReason: string | null; createdAt: string;
+}
+
+export interface MyWishes { submitted: PublicWish[]; claimed: (PublicWish & { myClaimLive: boolean })[] }
+
+export interface Season {
+  id: number; name: string; theme: string | null; startsOn: string; endsOn: string;
+  /** yuan */
+  valueCap: number; claimDays: number; communityIds: number[]; current: boolean;
+}
+
+export interface SeasonStatsRow { communityId: number; communityName: string; collected: number; published: number; claimed: number; fulfilled: number; confirmed: number; meanDaysToFulfil: number | null }
+
+export interface SeasonStats {
+  season: Season;
+  totals: { collected: number; published: number; claimed: number; fulfilled: number; confirmed: number; pageViews: number };
+  byCommunity: SeasonStatsRow[];
+  topClaimers: { name: string; fulfilled: number }[];
+}
+
+/** The live feed (Server-Sent Events, event name "wish"): masked by construction. */
+export interface WishLiveEvent {
+  type: WishEventKind; wishId: number; code: string; title: string; status: WishStatus;
+  communityId: number; communityName: string; beneficiary: string; claimerName: string | null; at: string;
+}
+
+export interface AppNotification { id: number; kind: string; title: string; body: string; wishId: number | null; readAt: string | null; createdAt: string }
+
+export interface CockpitWishBranch { communityId: number; communityName: string; total: number; lit: number; claimed: number }

@@ -37,7 +37,7 @@ export async function publicWishRoutes(app: FastifyInstance) {
     config: pub,
     schema: {
       tags, summary: '心愿墙（公开，脱敏；较早、浏览少的心愿优先展示）',
-      querystring: pageQuery.extend({ seasonId: optionalId, communityId: optionalId, category: z.enum(categories).optional(), status: z.enum(['published', 'claimed', 'fulfilled', 'confirmed']).optional() }),
+      querystring: pageQuery.extend({ seasonId: optionalId, communityId: optionalId, category: z.enum(categories).optional(), status: z.enum(['published', 'claimed', 'fulfilled', 'confirmed']).optional(), sort: z.enum(['fair', 'latest']).optional() }),
     },
   }, async (req) => publicWall(db, req.query, req.query));
 

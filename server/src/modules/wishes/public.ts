@@ -11,7 +11,7 @@ import { communityNames, liveClaimers, photosOf, presentPublicWish, type WishRow
 const PUBLIC_STATUSES = ['published', 'claimed', 'fulfilled', 'confirmed'] as const;
 export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
 
-export interface WallFilter { seasonId?: number; category?: WishCategory; communityId?: number; status?: PublicStatus }
+export interface WallFilter { seasonId?: number; category?: WishCategory; communityId?: number; status?: PublicStatus; sort?: 'fair' | 'latest' }
 
 /** How long one computed wall order is reused: a cache (each instance its own), never state. */
 const ORDER_TTL_MS = 30_000;
@@ -27,17 +27,18 @@ const orderCache = new WeakMap<Db, Map<string, { at: number; ids: Promise<number
 function wallOrder(db: Db, f: WallFilter, today: string): Promise<number[]> {
   let cache = orderCache.get(db);
   if (!cache) orderCache.set(db, (cache = new Map()));
-  const key = JSON.stringify([f.seasonId, f.category, f.communityId, f.status, today]);
+  const key = JSON.stringify([f.seasonId, f.category, f.communityId, f.status, f.sort, today]);
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < ORDER_TTL_MS) return hit.ids;
   let q = db.selectFrom('wishes as w').select('w.id').where('w.status', 'in', f.status ? [f.status] : [...PUBLIC_STATUSES]);
   if (f.seasonId) q = q.where('w.season_id', '=', f.seasonId);
   if (f.category) q = q.where('w.category', '=', f.category);
   if (f.communityId) q = q.where('w.community_id', '=', f.communityId);
-  const ids = q
+  // 'latest' (the cockpit's rolling wall): most recent activity first.
+  const ids = (f.sort === 'latest' ? q.orderBy(sql`greatest(w.published_at, w.claimed_at, w.fulfilled_at, w.confirmed_at)`, 'desc').orderBy('w.id', 'desc') : q
     .orderBy(sql`case when w.status = 'published' then 0 else 1 end`)
     .orderBy(sql`floor(ln(1 + w.view_count / (1 + greatest(0, extract(epoch from (now() - coalesce(w.published_at, w.created_at))) / 86400))) * 2)`)
-    .orderBy(sql`md5(w.id::text || ${today})`)
+    .orderBy(sql`md5(w.id::text || ${today})`))
     .execute().then((rows) => rows.map((r) => r.id));
   cache.set(key, { at: Date.now(), ids });
   ids.catch(() => cache!.delete(key));

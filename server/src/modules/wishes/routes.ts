@@ -14,7 +14,7 @@ import { importWishes, wishImportTemplate } from './import.js';
 import { CATEGORY_NAMES, STATUS_NAMES, TARGET_NAMES } from './present.js';
 import { wishTree } from './public.js';
 import { createSeason, listSeasons, seasonStats, updateSeason } from './seasons.js';
-import { addWishPhotos, createWish, editWish, getWish, listWishes, myWishes, reviewWish, withdrawWish, workerWishQuery, presentForWorkers, type WishDeps } from './service.js';
+import { addWishPhotos, fileForReader, createWish, editWish, getWish, listWishes, myWishes, reviewWish, withdrawWish, workerWishQuery, presentForWorkers, type WishDeps } from './service.js';
 
 export const categories = ['goods', 'service', 'companionship'] as const;
 export const targetGroups = ['elder', 'child', 'disabled', 'hardship', 'other'] as const;
@@ -146,6 +146,13 @@ export async function wishRoutes(app: FastifyInstance) {
   r.post('/api/wishes/:id/confirm', {
     schema: { tags, summary: '确认圆梦并评价', params: idParam, body: z.object({ rating: z.number().int().min(1).max(5), comment: z.string().trim().min(1).max(200) }).strict() },
   }, async (req) => confirmWish(deps(), auth(req), actorFromRequest(req), req.params.id, req.body.rating, req.body.comment));
+
+  r.get('/api/files/:id', {
+    schema: { tags: ['files'], summary: '文件（登录可见：上传人、所属社区工作人员、心愿本人、认领人；选票扫描件为协商管理人员）', params: idParam, querystring: z.object({ thumb: z.enum(['0', '1']).optional() }) },
+  }, async (req, reply) => {
+    const f = await fileForReader(db, app.files, auth(req), req.params.id, req.query.thumb === '1');
+    return reply.type(f.mime).header('cache-control', 'private, max-age=3600').send(f.bytes);
+  });
 
   r.get('/api/me/wishes', { schema: { tags, summary: '我的心愿与我的认领' } }, async (req) => myWishes(db, auth(req)));
 

@@ -60,8 +60,11 @@ export async function updateSeason(db: Db, auth: AuthContext, actor: Actor, id: 
 
 export async function listSeasons(db: Executor) {
   const rows = await db.selectFrom('seasons').selectAll().orderBy('starts_on', 'desc').execute();
-  const links = await db.selectFrom('season_communities').selectAll().execute();
-  return rows.map((s) => presentSeason(s, links.filter((l) => l.season_id === s.id).map((l) => l.community_id)));
+  const links = await db.selectFrom('season_communities as l').innerJoin('regions as r', 'r.id', 'l.community_id').select(['l.season_id', 'l.community_id', 'r.name']).orderBy('r.sort').orderBy('r.id').execute();
+  return rows.map((s) => {
+    const mine = links.filter((l) => l.season_id === s.id);
+    return { ...presentSeason(s, mine.map((l) => l.community_id)), communities: mine.map((l) => ({ id: l.community_id, name: l.name })) };
+  });
 }
 
 /**

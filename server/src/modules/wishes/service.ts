@@ -186,6 +186,7 @@ export async function getWish(db: Executor, auth: AuthContext | null, actor: Act
   const visible = isWorker || isOwn || base.status !== 'pending_review' && base.status !== 'rejected';
   if (!visible) throw notFound();
   const result: Record<string, unknown> = { ...base, timeline, reviewStatus: w.review_status, reviewReason: isWorker || isOwn ? w.review_reason : undefined };
+  if (auth && claim?.claimerId === auth.accountId) result.myClaim = { status: claim.status, dueAt: claim.dueAt };
   if (isWorker || isOwn) {
     result.channel = w.channel;
     result.visit = w.visit_date ? { date: w.visit_date, visitor: w.visitor } : null;
@@ -247,14 +248,18 @@ export async function myWishes(db: Db, auth: AuthContext) {
   const own = await db.selectFrom('wishes').selectAll()
     .where((eb) => eb.or([eb('submitted_by', '=', auth.accountId), ...(auth.personId ? [eb('beneficiary_person_id', '=', auth.personId)] : [])]))
     .orderBy('id', 'desc').limit(100).execute() as WishRow[];
-  const claimedIds = (await db.selectFrom('wish_claims').select('wish_id').where('claimer_id', '=', auth.accountId).orderBy('id', 'desc').limit(100).execute()).map((r) => r.wish_id);
+  const myClaims = await db.selectFrom('wish_claims').select(['wish_id', 'status', 'due_at']).where('claimer_id', '=', auth.accountId).orderBy('id', 'desc').limit(100).execute();
+  const claimedIds = [...new Set(myClaims.map((r) => r.wish_id))];
   const claimed = claimedIds.length ? await db.selectFrom('wishes').selectAll().where('id', 'in', claimedIds).orderBy('id', 'desc').execute() as WishRow[] : [];
   const all = [...own, ...claimed];
   const [names, claimers, photos] = await Promise.all([communityNames(db, all.map((w) => w.community_id)), liveClaimers(db, all.map((w) => w.id)), photosOf(db, all.map((w) => w.id))]);
   const show = (w: WishRow) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName, photos: photos.get(w.id) });
   return {
     submitted: own.map(show),
-    claimed: claimed.map((w) => ({ ...show(w), myClaimLive: claimers.get(w.id)?.claimerId === auth.accountId })),
+    claimed: claimed.map((w) => {
+      const c = myClaims.find((m) => m.wish_id === w.id)!;
+      return { ...show(w), myClaimLive: c.status === 'live', myClaimStatus: c.status, myClaimDueAt: c.due_at };
+    }),
   };
 }
 
@@ -275,4 +280,32 @@ export async function addWishPhotos(d: WishDeps, auth: AuthContext, actor: Actor
     await appendAudit(tx, actor, { action: 'wish.photos', targetType: 'wish', targetId: id, summary: { added: images.length } });
     return (await photosOf(tx, [id])).get(id) ?? [];
   });
+}
+
+/**
+ * A file for a signed-in reader who may see it before (or apart from) the public
+ * wall: its uploader, the workers of its wish's community, the wish's submitter or
+ * beneficiary, the claimer; vote scans for the consultation's managers.
+ */
+export async function fileForReader(db: Db, store: FileStore, auth: AuthContext, fileId: number, thumb: boolean) {
+  const f = await db.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirst();
+  if (!f) throw notFound();
+  let allowed = f.uploaded_by === auth.accountId;
+  if (!allowed) {
+    const w = await db.selectFrom('wish_photos as p').innerJoin('wishes as w', 'w.id', 'p.wish_id').select(['w.id', 'w.region_path', 'w.submitted_by', 'w.beneficiary_person_id'])
+      .where('p.file_id', '=', fileId).executeTakeFirst();
+    if (w) {
+      const claim = await db.selectFrom('wish_claims').select('claimer_id').where('wish_id', '=', w.id).where('status', 'in', ['live', 'fulfilled']).executeTakeFirst();
+      allowed = (can(auth.permissions, 'wish:read') && isInScope(auth, w.region_path)) || w.submitted_by === auth.accountId
+        || (auth.personId != null && auth.personId === w.beneficiary_person_id) || claim?.claimer_id === auth.accountId;
+    }
+  }
+  if (!allowed) {
+    const scan = await db.selectFrom('vote_participations as p').innerJoin('votes as v', 'v.id', 'p.vote_id').innerJoin('consultations as c', 'c.id', 'v.consultation_id')
+      .select('c.scope_path').where('p.scan_file_id', '=', fileId).executeTakeFirst();
+    allowed = !!scan && can(auth.permissions, 'consult:read') && isInScope(auth, scan.scope_path);
+  }
+  if (!allowed) throw notFound();
+  const key = thumb && f.thumb_key ? f.thumb_key : f.storage_key;
+  return { bytes: await store.get(key), mime: thumb && f.thumb_key ? 'image/webp' : f.mime };
 }

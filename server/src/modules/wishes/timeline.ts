@@ -8,7 +8,7 @@ export type WishEventKind = 'submitted' | 'published' | 'rejected' | 'withdrawn'
 
 /** The live-feed payload: masked by construction (no person fields exist on it). */
 export interface WishLiveEvent {
-  type: WishEventKind; wishId: number; code: string; title: string; status: string;
+  type: WishEventKind; wishId: number; code: string; title: string; status: string; seasonId: number; category: string;
   communityId: number; communityName: string; beneficiary: string; claimerName: string | null; at: string;
 }
 
@@ -20,10 +20,10 @@ export async function recordWishEvent(tx: Executor, bus: EventBus | null, wishId
   const at = new Date();
   await tx.insertInto('wish_events').values({ wish_id: wishId, kind, actor_id: actorId, at, data: JSON.stringify(data) }).execute();
   if (!bus || !['published', 'claimed', 'fulfilled', 'confirmed', 'released', 'revoked', 'withdrawn'].includes(kind)) return;
-  const w = await tx.selectFrom('wishes').select(['id', 'title', 'status', 'community_id', 'beneficiary_surname']).where('id', '=', wishId).executeTakeFirstOrThrow();
+  const w = await tx.selectFrom('wishes').select(['id', 'title', 'status', 'community_id', 'beneficiary_surname', 'season_id', 'category']).where('id', '=', wishId).executeTakeFirstOrThrow();
   const names = await communityNames(tx, [w.community_id]);
   const event: WishLiveEvent = {
-    type: kind, wishId, code: wishCode(wishId), title: w.title, status: w.status, communityId: w.community_id,
+    type: kind, wishId, code: wishCode(wishId), title: w.title, status: w.status, seasonId: w.season_id, category: w.category, communityId: w.community_id,
     communityName: names.get(w.community_id) ?? '', beneficiary: `${w.beneficiary_surname}某`,
     claimerName: (data.claimerName as string | undefined) ?? null, at: at.toISOString(),
   };

@@ -10,6 +10,7 @@ export const admin: Messages = {
     },
     menu: {
       home: '首页概览', regions: '区域管理', orgs: '组织架构', people: '人员管理', accounts: '账号与角色', audit: '审计日志',
+      wishes: '心愿管理', seasons: '心愿季', wishCards: '打印心愿卡',
     },
     home: {
       hello: '您好，{name}', scopeLine: '数据范围：{scope}', overview: '辖区概况', breakdown: '按{level}分布',
@@ -64,8 +65,12 @@ export const admin: Messages = {
         region: '区域', region_create: '新增区域', region_update: '修改区域',
         org: '组织', org_create: '新增组织', org_update: '修改组织',
         seed: '初始化', seed_run: '生成演示数据',
+        wish: '心愿', wish_create: '提交心愿', wish_approve: '审核通过', wish_reject: '审核驳回', wish_edit: '修改心愿', wish_withdraw: '撤回心愿',
+        wish_photos: '上传心愿照片', wish_claim: '认领心愿', wish_withdraw_claim: '放弃认领', wish_revoke_claim: '撤销认领', wish_fulfil: '提交圆梦',
+        wish_confirm: '确认圆梦', wish_import: '导入心愿', wish_claim_expired: '认领到期释放',
+        season: '心愿季', season_create: '新建心愿季', season_update: '修改心愿季', wechat: '微信', wechat_bind: '绑定微信',
       },
-      targets: { account: '账号', person: '人员', region: '区域', organisation: '组织', session: '会话' },
+      targets: { account: '账号', person: '人员', region: '区域', organisation: '组织', session: '会话', wish: '心愿', season: '心愿季' },
     },
   },
   en: {
@@ -76,6 +81,7 @@ export const admin: Messages = {
     },
     menu: {
       home: 'Overview', regions: 'Regions', orgs: 'Organisations', people: 'People', accounts: 'Accounts & roles', audit: 'Audit log',
+      wishes: 'Micro-wishes', seasons: 'Wish seasons', wishCards: 'Print wish cards',
     },
     home: {
       hello: 'Hello, {name}', scopeLine: 'Data scope: {scope}', overview: 'Area overview', breakdown: 'By {level}',
@@ -130,8 +136,12 @@ export const admin: Messages = {
         region: 'Regions', region_create: 'Add region', region_update: 'Update region',
         org: 'Organisations', org_create: 'Add organisation', org_update: 'Update organisation',
         seed: 'Seed', seed_run: 'Demo data seeded',
+        wish: 'Wishes', wish_create: 'Submit wish', wish_approve: 'Approve wish', wish_reject: 'Reject wish', wish_edit: 'Edit wish', wish_withdraw: 'Withdraw wish',
+        wish_photos: 'Wish photos', wish_claim: 'Claim wish', wish_withdraw_claim: 'Give up claim', wish_revoke_claim: 'Revoke claim', wish_fulfil: 'Report fulfilment',
+        wish_confirm: 'Confirm fulfilment', wish_import: 'Import wishes', wish_claim_expired: 'Claim expired',
+        season: 'Seasons', season_create: 'Create season', season_update: 'Update season', wechat: 'WeChat', wechat_bind: 'Link WeChat',
       },
-      targets: { account: 'Account', person: 'Person', region: 'Region', organisation: 'Organisation', session: 'Session' },
+      targets: { account: 'Account', person: 'Person', region: 'Region', organisation: 'Organisation', session: 'Session', wish: 'Wish', season: 'Season' },
     },
   },
 };

@@ -10,6 +10,8 @@ export const h5: Messages = {
       noticeBar: '红色社区上线啦：党建引领、共建共治共享，让社区更温暖。', myHousehold: '我的家庭', householdEmpty: '暂无家庭信息',
       account: '账号', roles: '身份', memberCount: '{n} 人', settings: '设置', language: '语言 / Language',
       maskedNote: '为保护个人信息，家庭其他成员的证件号与手机号已脱敏显示', aboutMe: '我的信息',
+      tabWishes: '心愿', wishEntryTitle: '点亮微心愿', wishEntryText: '{season} · {theme}', wishEntryOpen: '{n} 个心愿等待认领', wishEntryGo: '去心愿墙',
+      wishEntryIdle: '居民许愿，邻里圆梦',
     },
   },
   en: {
@@ -20,6 +22,8 @@ export const h5: Messages = {
       noticeBar: 'Red Community is live: together we make our neighbourhood warmer.', myHousehold: 'My household', householdEmpty: 'No household on record',
       account: 'Account', roles: 'Roles', memberCount: '{n} people', settings: 'Settings', language: 'Language / 语言',
       maskedNote: "Other members' ID and phone numbers are masked to protect personal data", aboutMe: 'About me',
+      tabWishes: 'Wishes', wishEntryTitle: 'Light up micro-wishes', wishEntryText: '{season} · {theme}', wishEntryOpen: '{n} wishes waiting to be claimed', wishEntryGo: 'Wish wall',
+      wishEntryIdle: 'Residents make wishes, neighbours make them come true',
     },
   },
 };

@@ -76,6 +76,17 @@ export function createAppI18n(app: Messages) {
 
 type AppI18n = ReturnType<typeof createAppI18n>;
 
+/**
+ * Adds messages to a running app: a lazily loaded part (the micro-wish pages) brings
+ * its own words, so they stay out of the first download.
+ */
+export function extendMessages(i18n: AppI18n, ...parts: Messages[]) {
+  for (const loc of ['zh-CN', 'en'] as Locale[]) {
+    const tree = parts.reduce<Tree>((acc, p) => merge(acc, p[loc]), {});
+    i18n.global.mergeLocaleMessage(loc, compileTree(tree) as any);
+  }
+}
+
 export function setLocale(i18n: AppI18n, locale: Locale) {
   i18n.global.locale.value = locale;
   document.documentElement.lang = locale;

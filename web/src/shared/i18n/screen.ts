@@ -8,6 +8,11 @@ export const screen: Messages = {
       householdsBy: '各{level}户数', share: '居民分布', perHousehold: '户均人数', noPermission: '当前账号没有驾驶舱查看权限',
       updated: '数据更新于 {at}', refreshEvery: '每 30 秒自动刷新', scope: '范围', unitPeople: '人', unitHouseholds: '户', unitItems: '个',
       loadFailed: '数据加载失败：{msg}', ranking: '居民人数排行',
+      wishTree: '心愿树', wishTreeSeason: '心愿树 · {season}', litTotal: '已点亮 {lit} / {total}', legendLit: '已圆梦（点亮）', legendClaimed: '认领中',
+      legendOpen: '待认领', noWishes: '本季暂无心愿', wishWall: '心愿墙 · 实时', justNow: '刚刚', minutesAgo: '{n} 分钟前', hoursAgo: '{n} 小时前',
+      daysAgo: '{n} 天前', liveClaimed: '{who} 认领了 {beneficiary} 的心愿「{title}」', liveFulfilled: '{who} 为 {beneficiary} 圆梦「{title}」',
+      livePublished: '新心愿：{beneficiary}（{community}）「{title}」', liveConfirmed: '{beneficiary} 确认圆梦「{title}」', liveOther: '{beneficiary}「{title}」{status}',
+      someone: '爱心人士', live: '实时',
     },
   },
   en: {
@@ -16,6 +21,11 @@ export const screen: Messages = {
       householdsBy: 'Households by {level}', share: 'Residents share', perHousehold: 'People per household', noPermission: 'This account may not view the cockpit',
       updated: 'Updated {at}', refreshEvery: 'Refreshes every 30 s', scope: 'Scope', unitPeople: '', unitHouseholds: '', unitItems: '',
       loadFailed: 'Could not load data: {msg}', ranking: 'Residents ranking',
+      wishTree: 'Wish tree', wishTreeSeason: 'Wish tree · {season}', litTotal: 'Lit {lit} / {total}', legendLit: 'Fulfilled (lit)', legendClaimed: 'Claimed',
+      legendOpen: 'Open', noWishes: 'No wishes this season yet', wishWall: 'Wish wall · live', justNow: 'just now', minutesAgo: '{n} min ago', hoursAgo: '{n} h ago',
+      daysAgo: '{n} d ago', liveClaimed: '{who} claimed {beneficiary}’s wish “{title}”', liveFulfilled: '{who} fulfilled “{title}” for {beneficiary}',
+      livePublished: 'New wish: {beneficiary} ({community}) “{title}”', liveConfirmed: '{beneficiary} confirmed “{title}”', liveOther: '{beneficiary} “{title}” {status}',
+      someone: 'A volunteer', live: 'Live',
     },
   },
 };
