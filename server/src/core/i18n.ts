@@ -95,6 +95,8 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   stage_backwards: { 'zh-CN': '只能向后推进', en: 'can only move forward' },
   must_be_unit: { 'zh-CN': '须为单元', en: 'must be a unit' },
   subsidy_over_cost: { 'zh-CN': '补贴不能超过总造价', en: 'cannot exceed the total cost' },
+  no_such_room: { 'zh-CN': '房屋编码“{code}”不存在', en: 'no room with code {code}' },
+  bad_area: { 'zh-CN': '面积须为正数，最多两位小数', en: 'must be a positive area with at most 2 decimals' },
   cannot_unmask: { 'zh-CN': '您的角色无权查看完整个人信息', en: 'your role may not reveal personal data' },
 };
 

@@ -11,6 +11,7 @@ import { readMultipart } from '../../core/multipart.js';
 import { pageQuery } from '../../core/paging.js';
 import { addPost, createConsultation, getConsultation, listConsultations, loadConsultationFor, PARTIES, setStage, STAGES } from './consultations.js';
 import { listOwners, updateRoomOwners } from './owners.js';
+import { importOwners, ownersWorkbook } from './owners-import.js';
 import { createProject, elevatorDashboard, ELEVATOR_STAGES, getProject, listProjects, myElevatorShares, recordStage } from './elevators.js';
 import { castBallot, closeVote, createVote, getVote, moveObjection, OBJECTION_STAGES, openVote, raiseObjection, updateVote, voteResult } from './votes.js';
 
@@ -32,6 +33,21 @@ export async function consultRoutes(app: FastifyInstance) {
     config: { permission: 'consult:read' },
     schema: { tags, summary: '业主名册：范围内每套房屋的面积、业主、投票人与开发商未售标记', querystring: pageQuery.extend({ regionId: z.coerce.number().int().positive() }) },
   }, async (req) => listOwners(db, auth(req), req.query.regionId, req.query));
+
+  r.get('/api/owners/export.xlsx', {
+    config: { permission: 'consult:read' },
+    schema: { tags, summary: '导出业主名册（身份证号脱敏；记录导出）', querystring: z.object({ regionId: z.coerce.number().int().positive() }) },
+  }, async (req, reply) => ownersWorkbook(db, auth(req), req.query.regionId, reply, true));
+
+  r.get('/api/owners/template.xlsx', {
+    config: { permission: 'consult:manage' },
+    schema: { tags, summary: '业主名册导入模板（列出范围内的房屋编码）', querystring: z.object({ regionId: z.coerce.number().int().positive() }) },
+  }, async (req, reply) => ownersWorkbook(db, auth(req), req.query.regionId, reply, false));
+
+  r.post('/api/owners/import', {
+    config: { permission: 'consult:manage' },
+    schema: { tags, summary: '导入业主名册（整表导入，任一行有误则全部不导入并逐行报告）', consumes: ['multipart/form-data'] },
+  }, async (req, reply) => reply.status(201).send(await importOwners(db, auth(req), actorFromRequest(req), await readMultipart(req, 'file', 1))));
 
   r.put('/api/owners/:id', {
     config: { permission: 'consult:manage' },
