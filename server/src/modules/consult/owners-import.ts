@@ -1,9 +1,10 @@
 import ExcelJS from 'exceljs';
+import { cellText, importRejected, type RowProblem } from '../../core/excel.js';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../../core/auth/context.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
 import type { Db } from '../../core/db.js';
-import { AppError, fieldError } from '../../core/errors.js';
+import { fieldError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
 import { isValidIdNumber } from '../../core/identity.js';
 import type { MultipartForm } from '../../core/multipart.js';
@@ -21,12 +22,6 @@ const COLUMNS = [
   { header: '开发商未售', key: 'developer', width: 10 },
 ] as const;
 
-const cellText = (v: ExcelJS.CellValue): string => {
-  if (v == null) return '';
-  if (typeof v === 'object' && 'text' in v) return String((v as { text: unknown }).text ?? '').trim();
-  if (typeof v === 'object' && 'result' in v) return String((v as { result: unknown }).result ?? '').trim();
-  return String(v).trim();
-};
 
 /**
  * The register of a scope as a sheet that is also the import template: one row per
@@ -80,7 +75,7 @@ export async function importOwners(db: Db, auth: AuthContext, actor: Actor, form
   if (missing) throw fieldError('file', 'bad_template', { column: missing.header });
   const msg = (key: string, params?: Record<string, unknown>) => t('zh-CN', key, params);
   return db.transaction().execute(async (tx) => {
-    const problems: { row: number; field: string; message: string }[] = [];
+    const problems: RowProblem[] = [];
     const rows: { row: number; roomId: number; owners: number[]; holder: number | null; area: number; source: AreaSource; developer: boolean }[] = [];
     for (let r = 2; r <= ws.rowCount; r++) {
       const c = Object.fromEntries(COLUMNS.map((col, i) => [col.key, cellText(ws.getRow(r).getCell(i + 1).value)])) as Record<(typeof COLUMNS)[number]['key'], string>;
@@ -111,11 +106,7 @@ export async function importOwners(db: Db, auth: AuthContext, actor: Actor, form
       }
       if (room && source && !problems.some((p) => p.row === r)) rows.push({ row: r, roomId: room.id, owners, holder, area, source, developer });
     }
-    if (problems.length) {
-      const first = problems[0];
-      throw new AppError(400, 'import_rejected', 'import_rejected', { count: problems.length, row: first.row, message: first.message },
-        Object.fromEntries(problems.map((p) => [`row${p.row}.${p.field}`, { key: 'raw', params: { text: p.message } }])));
-    }
+    if (problems.length) throw importRejected(problems);
     if (!rows.length) throw fieldError('file', 'empty_sheet');
     for (const row of rows) {
       await writeRoomRegister(tx, row.roomId, { ownerPersonIds: row.owners, voteHolderPersonId: row.holder, area: row.area, areaSource: row.source, unsoldDeveloperUnit: row.developer });

@@ -3,7 +3,7 @@ import type { AuthContext } from '../../core/auth/context.js';
 import { can } from '../../core/auth/roles.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
-import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
+import { AppError, fieldError, notFound } from '../../core/errors.js';
 import { isInScope } from '../../core/scope.js';
 import { loadConsultationFor } from './consultations.js';
 import { registerOf } from './owners.js';

@@ -1,7 +1,7 @@
 import type { AuthContext } from '../../core/auth/context.js';
 import { can } from '../../core/auth/roles.js';
 import { appendAudit, SYSTEM_ACTOR, type Actor } from '../../core/audit.js';
-import type { Db, Executor } from '../../core/db.js';
+import type { Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import { saveImage } from '../../core/files.js';
 import { notify } from '../../core/notify.js';

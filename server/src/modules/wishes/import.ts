@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
+import { cellText, importRejected, type RowProblem } from '../../core/excel.js';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../../core/auth/context.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
-import { AppError, fieldError } from '../../core/errors.js';
+import { fieldError } from '../../core/errors.js';
 import { isValidIdNumber } from '../../core/identity.js';
 import type { MultipartForm } from '../../core/multipart.js';
 import { t } from '../../core/i18n.js';
@@ -44,15 +45,6 @@ export async function wishImportTemplate(reply: FastifyReply) {
 }
 
 const byName = <T extends string>(names: Record<T, string>, v: string) => (Object.entries(names) as [T, string][]).find(([k, n]) => n === v || k === v)?.[0];
-const cellText = (v: ExcelJS.CellValue): string => {
-  if (v == null) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object' && 'text' in v) return String((v as { text: unknown }).text ?? '').trim();
-  if (typeof v === 'object' && 'result' in v) return String((v as { result: unknown }).result ?? '').trim();
-  return String(v).trim();
-};
-
-interface RowProblem { row: number; field: string; message: string }
 
 /**
  * Imports a season's collection sheet all-or-nothing: every row is checked first
@@ -109,11 +101,7 @@ export async function importWishes(d: WishDeps, auth: AuthContext, actor: Actor,
         rows.push({ row: r, communityId: community.id, person, title: cells.title, story: cells.story, category, targetGroup, valueFen: toFen(value), visitDate: cells.visitDate || null, visitor: cells.visitor || null });
       }
     }
-    if (problems.length) {
-      const first = problems[0];
-      throw new AppError(400, 'import_rejected', 'import_rejected', { count: problems.length, row: first.row, message: first.message },
-        Object.fromEntries(problems.map((p) => [`row${p.row}.${p.field}`, { key: 'raw', params: { text: p.message } }])));
-    }
+    if (problems.length) throw importRejected(problems);
     if (!rows.length) throw fieldError('file', 'empty_sheet');
     const ids: number[] = [];
     for (const w of rows) {
