@@ -97,6 +97,9 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   subsidy_over_cost: { 'zh-CN': '补贴不能超过总造价', en: 'cannot exceed the total cost' },
   no_such_room: { 'zh-CN': '房屋编码“{code}”不存在', en: 'no room with code {code}' },
   bad_area: { 'zh-CN': '面积须为正数，最多两位小数', en: 'must be a positive area with at most 2 decimals' },
+  committee_region: { 'zh-CN': '须为街道（大工委）或社区（大党委）', en: 'must be a street or a community' },
+  unit_not_verified: { 'zh-CN': '单位不存在或尚未认证', en: 'no such verified unit' },
+  no_such_unit: { 'zh-CN': '单位不存在', en: 'no such unit' },
   cannot_unmask: { 'zh-CN': '您的角色无权查看完整个人信息', en: 'your role may not reveal personal data' },
 };
 

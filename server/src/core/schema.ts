@@ -198,6 +198,25 @@ export interface ElevatorStageRecordsTable {
   documents: ColumnType<unknown, string | undefined, string>; note: string | null;
 }
 
+export interface AllianceUnitsTable {
+  id: Id; organisation_id: number | null; name: string; kind: 'community' | 'enterprise' | 'social_org' | 'institution' | 'industry';
+  committee_region_id: number; is_committee_unit: Generated<boolean>; committee_term: string | null; status: Generated<'pending' | 'verified' | 'rejected'>;
+  review_reason: string | null; contact_name: string | null; contact_phone: string | null; service_region_id: number | null; service_path: string | null;
+  lat: number | null; lng: number | null; tags: Generated<string[]>; volunteer_hours: Generated<number>; applied_by: number | null;
+  created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface CoopProjectsTable {
+  id: Id; title: string; description: string | null; owner_unit_id: number; partner_unit_ids: Generated<number[]>; region_id: number | null;
+  budget_fen: ColumnType<number, number | undefined, number>; status: Generated<'planned' | 'active' | 'done' | 'cancelled'>; created_by: number | null;
+  created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface CoopMilestonesTable { id: Id; project_id: number; title: string; weight: Generated<number>; due_on: string | null; done_at: Timestamp | null; note: string | null; sort: Generated<number> }
+export interface StationsTable {
+  id: Id; name: string; kind: 'fengxiaochao' | 'xiexiejiao'; owner_unit_id: number | null; region_id: number | null; lat: number; lng: number;
+  address: string; opening_hours: string; services: Generated<string[]>; created_at: Generated<Date>;
+}
+export interface StationCheckinsTable { station_id: number; day: string; visitor: string }
+
 export interface SchemaMigrationsTable { name: string; applied_at: Generated<Date> }
 
 export interface Database {
@@ -240,6 +259,11 @@ export interface Database {
   vote_objections: VoteObjectionsTable;
   elevator_projects: ElevatorProjectsTable;
   elevator_stage_records: ElevatorStageRecordsTable;
+  alliance_units: AllianceUnitsTable;
+  coop_projects: CoopProjectsTable;
+  coop_milestones: CoopMilestonesTable;
+  stations: StationsTable;
+  station_checkins: StationCheckinsTable;
 }
 
 export type Region = Selectable<RegionsTable>;

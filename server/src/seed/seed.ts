@@ -8,6 +8,7 @@ import { syncRoles } from '../modules/people/accounts.js';
 import { seedWishes } from './wishes.js';
 import { seedOwnerRegister } from './owners.js';
 import { seedElevators } from './elevators.js';
+import { seedAlliance } from './alliance.js';
 import { birthDate, personName, rng, syntheticIdNumber, syntheticPhone, type Rng } from './random.js';
 
 export type SeedScale = 'demo' | 'district';
@@ -271,6 +272,9 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
     await seedOwnerRegister(tx, compounds.XSW.path);
     const residentUnit = (await tx.selectFrom('regions as room').innerJoin('persons as p', 'p.region_id', 'room.id').select('room.parent_id').where('p.id', '=', residentRow.id).executeTakeFirstOrThrow()).parent_id!;
     await seedElevators(tx, ctx.r, residentUnit, await accountId('community.luming'));
+    await seedAlliance(tx, ctx.r, {
+      streets: Object.values(streets), communities: Object.values(communities), unitDemoOrgId: orgs['E-SZ'], unitDemoName: '盐南数智科技有限公司', createdBy: await accountId('community.luming'),
+    });
 
     // Explicit ids were written; move the identity sequences past them.
     for (const t of ['regions', 'households', 'persons'] as const) {

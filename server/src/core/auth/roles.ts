@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   'season:manage': '管理心愿季',
   'consult:read': '查看协商议事与业主名册',
   'consult:manage': '组织协商、维护业主名册、管理表决',
+  'alliance:manage': '审核联盟单位、管理共建项目',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -29,8 +30,8 @@ export interface RoleDef { code: string; zh: string; en: string; permissions: (P
 
 export const ROLES: RoleDef[] = [
   { code: 'district_admin', zh: '区级管理员', en: 'District admin', permissions: ['*'] },
-  { code: 'street_worker', zh: '街道工作者', en: 'Street worker', permissions: ['region:read', 'region:write', 'org:read', 'people:read', 'people:write', 'people:unmask', 'account:read', 'cockpit:read', 'wish:read', 'wish:enter', 'wish:review', 'season:manage', 'consult:read', 'consult:manage'] },
-  { code: 'community_worker', zh: '社区工作者', en: 'Community worker', permissions: ['region:read', 'org:read', 'people:read', 'people:write', 'people:unmask', 'cockpit:read', 'wish:read', 'wish:enter', 'wish:review', 'consult:read', 'consult:manage'] },
+  { code: 'street_worker', zh: '街道工作者', en: 'Street worker', permissions: ['region:read', 'region:write', 'org:read', 'people:read', 'people:write', 'people:unmask', 'account:read', 'cockpit:read', 'wish:read', 'wish:enter', 'wish:review', 'season:manage', 'consult:read', 'consult:manage', 'alliance:manage'] },
+  { code: 'community_worker', zh: '社区工作者', en: 'Community worker', permissions: ['region:read', 'org:read', 'people:read', 'people:write', 'people:unmask', 'cockpit:read', 'wish:read', 'wish:enter', 'wish:review', 'consult:read', 'consult:manage', 'alliance:manage'] },
   { code: 'grid_worker', zh: '网格员', en: 'Grid worker', permissions: ['region:read', 'people:read', 'wish:read', 'wish:enter', 'consult:read'] },
   { code: 'property_staff', zh: '物业人员', en: 'Property staff', permissions: ['region:read', 'consult:read'] },
   { code: 'owners_committee', zh: '业委会成员', en: "Owners' committee member", permissions: ['region:read', 'consult:read'] },

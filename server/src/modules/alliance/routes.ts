@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorFromRequest } from '../../core/auth/context.js';
+import { requireAuth } from '../../core/auth/plugin.js';
+import { can } from '../../core/auth/roles.js';
+import { idParam, optionalId } from '../../core/http.js';
+import { isValidMobile } from '../../core/identity.js';
+import { pageQuery } from '../../core/paging.js';
+import { visitorKey } from '../wishes/public.js';
+import { applyUnit, checkIn, completeMilestone, createProject, getProject, listProjects, listStations, listUnits, reviewUnit, STATION_SERVICES, UNIT_KIND_NAMES } from './service.js';
+
+const unitKinds = Object.keys(UNIT_KIND_NAMES) as [keyof typeof UNIT_KIND_NAMES, ...(keyof typeof UNIT_KIND_NAMES)[]];
+const services = Object.keys(STATION_SERVICES) as [string, ...string[]];
+
+export async function allianceRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = app.dbh.db;
+  const tags = ['alliance'];
+  const pub = { public: true };
+
+  r.get('/api/alliance/units', {
+    config: pub,
+    schema: {
+      tags, summary: '联盟成员单位（公开：已认证单位；管理人员可查看待审核）',
+      querystring: pageQuery.extend({ committeeRegionId: optionalId, isCommitteeUnit: z.enum(['true', 'false']).optional(), kind: z.enum(unitKinds).optional(), status: z.enum(['pending', 'verified', 'rejected']).optional(), q: z.string().max(50).optional() }),
+    },
+  }, async (req) => {
+    const manager = !!req.auth && can(req.auth.permissions, 'alliance:manage');
+    return listUnits(db, { ...req.query, isCommitteeUnit: req.query.isCommitteeUnit === undefined ? undefined : req.query.isCommitteeUnit === 'true' }, req.query, manager);
+  });
+
+  r.post('/api/alliance/units', {
+    schema: {
+      tags, summary: '单位申请加入联盟（待社区/街道审核）',
+      body: z.object({
+        name: z.string().trim().min(2).max(80), kind: z.enum(unitKinds), committeeRegionId: z.number().int().positive(),
+        contactName: z.string().trim().min(1).max(40), contactPhone: z.string().trim().refine(isValidMobile, { message: 'invalid_phone' }),
+        tags: z.array(z.string().trim().min(1).max(20)).max(20).optional(), serviceRegionId: z.number().int().positive().optional(),
+      }).strict(),
+    },
+  }, async (req, reply) => reply.status(201).send(await applyUnit(db, requireAuth(req), actorFromRequest(req), req.body)));
+
+  r.post('/api/alliance/units/:id/review', {
+    config: { permission: 'alliance:manage' },
+    schema: {
+      tags, summary: '审核联盟单位（认证后方可认领心愿）', params: idParam,
+      body: z.object({ decision: z.enum(['verify', 'reject']), reason: z.string().trim().max(500).optional(), isCommitteeUnit: z.boolean().optional(), committeeTerm: z.string().trim().max(40).optional() }).strict(),
+    },
+  }, async (req) => reviewUnit(db, requireAuth(req), actorFromRequest(req), req.params.id, req.body.decision, req.body.reason,
+    req.body.isCommitteeUnit === undefined ? undefined : { isCommitteeUnit: req.body.isCommitteeUnit, term: req.body.committeeTerm }));
+
+  r.get('/api/projects', {
+    config: pub,
+    schema: { tags, summary: '共建项目（公开；progress 为里程碑加权完成度 0–100）', querystring: pageQuery.extend({ status: z.enum(['planned', 'active', 'done', 'cancelled']).optional(), unitId: optionalId }) },
+  }, async (req) => listProjects(db, req.query, req.query));
+
+  r.get('/api/projects/:id', { config: pub, schema: { tags, summary: '共建项目详情与里程碑时间线', params: idParam } }, async (req) => getProject(db, req.params.id));
+
+  r.post('/api/projects', {
+    config: { permission: 'alliance:manage' },
+    schema: {
+      tags, summary: '新建共建项目',
+      body: z.object({
+        title: z.string().trim().min(2).max(100), description: z.string().trim().max(5000).nullable().optional(), ownerUnitId: z.number().int().positive(),
+        partnerUnitIds: z.array(z.number().int().positive()).max(50).optional(), regionId: z.number().int().positive().nullable().optional(),
+        budget: z.number().min(0).max(100_000_000).multipleOf(0.01).optional(),
+        milestones: z.array(z.object({ title: z.string().trim().min(1).max(100), weight: z.number().int().min(1).max(100).optional(), dueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional() }).strict()).min(1).max(50),
+      }).strict(),
+    },
+  }, async (req, reply) => reply.status(201).send(await createProject(db, requireAuth(req), actorFromRequest(req), req.body)));
+
+  r.post('/api/projects/:id/milestones/:milestoneId/complete', {
+    config: { permission: 'alliance:manage' },
+    schema: { tags, summary: '完成里程碑', params: z.object({ id: z.coerce.number().int().positive(), milestoneId: z.coerce.number().int().positive() }), body: z.object({ note: z.string().trim().max(1000).optional() }).strict() },
+  }, async (req) => completeMilestone(db, requireAuth(req), actorFromRequest(req), req.params.id, req.params.milestoneId, req.body.note));
+
+  r.get('/api/stations', {
+    config: pub,
+    schema: {
+      tags: ['stations'], summary: '便民服务站（锋小巢、歇歇脚；可按服务筛选，按距离排序）',
+      querystring: pageQuery.extend({ service: z.enum(services).optional(), kind: z.enum(['fengxiaochao', 'xiexiejiao']).optional(), lat: z.coerce.number().min(-90).max(90).optional(), lng: z.coerce.number().min(-180).max(180).optional() }),
+    },
+  }, async (req) => listStations(db, req.query, req.query));
+
+  r.post('/api/stations/:id/checkin', {
+    config: pub,
+    schema: { tags: ['stations'], summary: '到站签到（每位访客每天计一次）', params: idParam },
+  }, async (req) => checkIn(db, req.params.id, visitorKey(req.cookies.rc_vid, req.ip, req.headers['user-agent'])));
+}

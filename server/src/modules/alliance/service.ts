@@ -1,0 +1,171 @@
+import { sql } from 'kysely';
+import type { AuthContext } from '../../core/auth/context.js';
+import { can } from '../../core/auth/roles.js';
+import { appendAudit, type Actor } from '../../core/audit.js';
+import type { Db, Executor } from '../../core/db.js';
+import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
+import { maskPhone } from '../../core/identity.js';
+import { paginate, type PageQuery } from '../../core/paging.js';
+import { isInScope, regionFieldInScope } from '../../core/scope.js';
+
+export const UNIT_KIND_NAMES = { community: '社区党组织', enterprise: '企业党组织', social_org: '社会组织党组织', institution: '机关事业单位党组织', industry: '行业党委' } as const;
+export type UnitKind = keyof typeof UNIT_KIND_NAMES;
+
+/** Public alliance roster: units with their committee, whether elected committee units, and their record. */
+export async function listUnits(db: Db, f: { committeeRegionId?: number; isCommitteeUnit?: boolean; kind?: UnitKind; status?: string; q?: string }, page: PageQuery, showPending: boolean) {
+  let q = db.selectFrom('alliance_units as u').innerJoin('regions as c', 'c.id', 'u.committee_region_id')
+    .select(['u.id', 'u.name', 'u.kind', 'u.is_committee_unit', 'u.committee_term', 'u.status', 'u.tags', 'u.volunteer_hours', 'u.contact_name', 'u.contact_phone', 'u.lat', 'u.lng', 'c.name as committee_name', 'c.level as committee_level'])
+    .select([
+      sql<number>`(select count(*) from wish_claims k where k.claimer_org_id = u.organisation_id and k.status = 'fulfilled')`.as('wishes_fulfilled'),
+      sql<number>`(select count(*) from wish_claims k where k.claimer_org_id = u.organisation_id)`.as('wishes_claimed'),
+      sql<number>`(select count(*) from coop_projects p where p.owner_unit_id = u.id or u.id = any(p.partner_unit_ids))`.as('projects'),
+    ])
+    .orderBy('u.is_committee_unit', 'desc').orderBy('u.id');
+  if (!showPending) q = q.where('u.status', '=', 'verified');
+  else if (f.status) q = q.where('u.status', '=', f.status as any);
+  if (f.committeeRegionId) q = q.where('u.committee_region_id', '=', f.committeeRegionId);
+  if (f.isCommitteeUnit !== undefined) q = q.where('u.is_committee_unit', '=', f.isCommitteeUnit);
+  if (f.kind) q = q.where('u.kind', '=', f.kind);
+  if (f.q?.trim()) q = q.where('u.name', 'like', `%${f.q.trim().replace(/[%_\\]/g, '\\$&')}%`);
+  const res = await paginate(q, page);
+  return {
+    ...res,
+    items: res.items.map((u) => ({
+      id: u.id, name: u.name, kind: u.kind, kindName: UNIT_KIND_NAMES[u.kind], isCommitteeUnit: u.is_committee_unit, committeeTerm: u.committee_term,
+      committee: `${u.committee_name}${u.committee_level === 'street' ? '大工委' : '大党委'}`, status: u.status, tags: u.tags,
+      contactName: u.contact_name, contactPhone: maskPhone(u.contact_phone), lat: u.lat, lng: u.lng,
+      record: { wishesClaimed: Number(u.wishes_claimed), wishesFulfilled: Number(u.wishes_fulfilled), projects: Number(u.projects), volunteerHours: u.volunteer_hours },
+    })),
+  };
+}
+
+export interface UnitApplication { name: string; kind: UnitKind; committeeRegionId: number; contactName: string; contactPhone: string; tags?: string[]; serviceRegionId?: number; organisationId?: number | null }
+
+/** A unit applies to join; it can claim only once a worker has verified it. */
+export async function applyUnit(db: Db, auth: AuthContext, actor: Actor, input: UnitApplication) {
+  return db.transaction().execute(async (tx) => {
+    const committee = await tx.selectFrom('regions').select(['id', 'level']).where('id', '=', input.committeeRegionId).executeTakeFirst();
+    if (!committee || !['street', 'community'].includes(committee.level)) throw fieldError('committeeRegionId', 'committee_region');
+    const service = input.serviceRegionId ? await tx.selectFrom('regions').select(['id', 'path']).where('id', '=', input.serviceRegionId).executeTakeFirst() : undefined;
+    if (input.serviceRegionId && !service) throw fieldError('serviceRegionId', 'no_such_region');
+    const u = await tx.insertInto('alliance_units').values({
+      name: input.name, kind: input.kind, committee_region_id: committee.id, contact_name: input.contactName, contact_phone: input.contactPhone,
+      tags: input.tags ?? [], service_region_id: service?.id ?? null, service_path: service?.path ?? null, organisation_id: input.organisationId ?? auth.organisationId ?? null,
+      applied_by: auth.accountId,
+    }).returning(['id', 'status']).executeTakeFirstOrThrow();
+    await appendAudit(tx, actor, { action: 'alliance.apply', targetType: 'alliance_unit', targetId: u.id, summary: { name: input.name, kind: input.kind } });
+    return { id: u.id, status: u.status };
+  });
+}
+
+export async function reviewUnit(db: Db, auth: AuthContext, actor: Actor, id: number, decision: 'verify' | 'reject', reason?: string, committee?: { isCommitteeUnit: boolean; term?: string }) {
+  return db.transaction().execute(async (tx) => {
+    const u = await tx.selectFrom('alliance_units as u').innerJoin('regions as c', 'c.id', 'u.committee_region_id').select(['u.id', 'u.status', 'c.path']).where('u.id', '=', id).executeTakeFirst();
+    if (!u) throw notFound();
+    if (!can(auth.permissions, 'alliance:manage')) throw new AppError(403, 'forbidden');
+    if (!isInScope(auth, u.path)) throw outOfScope();
+    if (decision === 'reject' && !reason?.trim()) throw fieldError('reason', 'required');
+    await tx.updateTable('alliance_units').set({
+      status: decision === 'verify' ? 'verified' : 'rejected', review_reason: reason ?? null, updated_at: new Date(),
+      ...(committee && { is_committee_unit: committee.isCommitteeUnit, committee_term: committee.term ?? null }),
+    }).where('id', '=', id).execute();
+    await appendAudit(tx, actor, { action: `alliance.${decision}`, targetType: 'alliance_unit', targetId: id, summary: { reason: reason ?? null, ...committee } });
+    return { id, status: decision === 'verify' ? 'verified' : 'rejected' };
+  });
+}
+
+/** A project's progress: the weighted share of completed milestones, 0–100. */
+export async function projectProgress(db: Executor, ids: number[]) {
+  if (!ids.length) return new Map<number, number>();
+  const rows = await db.selectFrom('coop_milestones').select(['project_id', sql<number>`sum(weight)`.as('total'), sql<number>`sum(case when done_at is not null then weight else 0 end)`.as('done')])
+    .where('project_id', 'in', ids).groupBy('project_id').execute();
+  return new Map(rows.map((r) => [r.project_id, Number(r.total) ? Math.round((Number(r.done) / Number(r.total)) * 100) : 0]));
+}
+
+export async function listProjects(db: Db, f: { status?: string; unitId?: number }, page: PageQuery) {
+  let q = db.selectFrom('coop_projects as p').innerJoin('alliance_units as u', 'u.id', 'p.owner_unit_id')
+    .select(['p.id', 'p.title', 'p.description', 'p.status', 'p.budget_fen', 'p.partner_unit_ids', 'p.created_at', 'u.name as owner_name']).orderBy('p.id', 'desc');
+  if (f.status) q = q.where('p.status', '=', f.status as any);
+  if (f.unitId) q = q.where((eb) => eb.or([eb('p.owner_unit_id', '=', f.unitId!), eb(sql<number>`${f.unitId}`, '=', sql<number>`any(p.partner_unit_ids)`)]));
+  const res = await paginate(q, page);
+  const progress = await projectProgress(db, res.items.map((p) => p.id));
+  return { ...res, items: res.items.map((p) => ({ id: p.id, title: p.title, description: p.description, status: p.status, budget: Number(p.budget_fen) / 100, ownerUnit: p.owner_name, partnerCount: p.partner_unit_ids.length, progress: progress.get(p.id) ?? 0, createdAt: p.created_at })) };
+}
+
+export async function getProject(db: Executor, id: number) {
+  const p = await db.selectFrom('coop_projects as p').innerJoin('alliance_units as u', 'u.id', 'p.owner_unit_id').selectAll('p').select('u.name as owner_name').where('p.id', '=', id).executeTakeFirst();
+  if (!p) throw notFound();
+  const partners = p.partner_unit_ids.length ? await db.selectFrom('alliance_units').select(['id', 'name']).where('id', 'in', p.partner_unit_ids).execute() : [];
+  const milestones = await db.selectFrom('coop_milestones').selectAll().where('project_id', '=', id).orderBy('sort').orderBy('id').execute();
+  const progress = (await projectProgress(db, [id])).get(id) ?? 0;
+  return {
+    id: p.id, title: p.title, description: p.description, status: p.status, budget: Number(p.budget_fen) / 100, ownerUnit: p.owner_name,
+    partners: partners.map((x) => ({ id: x.id, name: x.name })), progress,
+    milestones: milestones.map((m) => ({ id: m.id, title: m.title, weight: m.weight, dueOn: m.due_on, doneAt: m.done_at, note: m.note })),
+  };
+}
+
+export interface ProjectInput { title: string; description?: string | null; ownerUnitId: number; partnerUnitIds?: number[]; regionId?: number | null; budget?: number; milestones: { title: string; weight?: number; dueOn?: string | null }[] }
+
+export async function createProject(db: Db, auth: AuthContext, actor: Actor, input: ProjectInput) {
+  return db.transaction().execute(async (tx) => {
+    const units = await tx.selectFrom('alliance_units').select(['id', 'status']).where('id', 'in', [input.ownerUnitId, ...(input.partnerUnitIds ?? [])]).execute();
+    const owner = units.find((u) => u.id === input.ownerUnitId);
+    if (!owner || owner.status !== 'verified') throw fieldError('ownerUnitId', 'unit_not_verified');
+    if (units.length !== new Set([input.ownerUnitId, ...(input.partnerUnitIds ?? [])]).size) throw fieldError('partnerUnitIds', 'no_such_unit');
+    if (input.regionId) await regionFieldInScope(tx, auth, 'regionId', input.regionId);
+    const p = await tx.insertInto('coop_projects').values({
+      title: input.title, description: input.description ?? null, owner_unit_id: input.ownerUnitId, partner_unit_ids: input.partnerUnitIds ?? [],
+      region_id: input.regionId ?? null, budget_fen: Math.round((input.budget ?? 0) * 100), created_by: auth.accountId,
+    }).returning('id').executeTakeFirstOrThrow();
+    await tx.insertInto('coop_milestones').values(input.milestones.map((m, i) => ({ project_id: p.id, title: m.title, weight: m.weight ?? 1, due_on: m.dueOn ?? null, sort: i }))).execute();
+    await appendAudit(tx, actor, { action: 'project.create', targetType: 'coop_project', targetId: p.id, summary: { title: input.title, ownerUnitId: input.ownerUnitId } });
+    return getProject(tx, p.id);
+  });
+}
+
+export async function completeMilestone(db: Db, auth: AuthContext, actor: Actor, projectId: number, milestoneId: number, note?: string) {
+  return db.transaction().execute(async (tx) => {
+    const res = await tx.updateTable('coop_milestones').set({ done_at: new Date(), note: note ?? null }).where('id', '=', milestoneId).where('project_id', '=', projectId).where('done_at', 'is', null).executeTakeFirst();
+    if (!res.numUpdatedRows) {
+      const m = await tx.selectFrom('coop_milestones').select('id').where('id', '=', milestoneId).where('project_id', '=', projectId).executeTakeFirst();
+      throw m ? new AppError(409, 'conflict') : notFound();
+    }
+    const left = await tx.selectFrom('coop_milestones').select('id').where('project_id', '=', projectId).where('done_at', 'is', null).executeTakeFirst();
+    if (!left) await tx.updateTable('coop_projects').set({ status: 'done', updated_at: new Date() }).where('id', '=', projectId).execute();
+    await appendAudit(tx, actor, { action: 'project.milestone', targetType: 'coop_project', targetId: projectId, summary: { milestoneId, note: note ?? null } });
+    return getProject(tx, projectId);
+  });
+}
+
+export const STATION_SERVICES = { rest: '休息', water: '饮水', charging: '手机充电', restroom: '卫生间', express: '快递收取', housekeeping: '家政预约' } as const;
+
+/** Stations, optionally filtered by service and ordered by distance from a point (haversine, km). */
+export async function listStations(db: Db, f: { service?: string; lat?: number; lng?: number; kind?: string }, page: PageQuery) {
+  let q = db.selectFrom('stations as s').leftJoin('alliance_units as u', 'u.id', 's.owner_unit_id')
+    .select(['s.id', 's.name', 's.kind', 's.lat', 's.lng', 's.address', 's.opening_hours', 's.services', 'u.name as owner_name',
+      sql<number>`(select count(*) from station_checkins c where c.station_id = s.id)`.as('checkins')]);
+  if (f.service) q = q.where(sql<boolean>`${f.service} = any(s.services)`);
+  if (f.kind) q = q.where('s.kind', '=', f.kind as any);
+  const near = f.lat != null && f.lng != null;
+  const distance = sql<number>`6371 * 2 * asin(sqrt(power(sin(radians(s.lat - ${f.lat ?? 0}) / 2), 2) + cos(radians(${f.lat ?? 0})) * cos(radians(s.lat)) * power(sin(radians(s.lng - ${f.lng ?? 0}) / 2), 2)))`;
+  const ordered = near ? q.select(distance.as('distance_km')).orderBy(distance) : q.select(sql<number>`null`.as('distance_km')).orderBy('s.id');
+  const res = await paginate(ordered, page);
+  return {
+    ...res,
+    items: res.items.map((s) => ({
+      id: s.id, name: s.name, kind: s.kind, kindName: s.kind === 'fengxiaochao' ? '锋小巢' : '歇歇脚', lat: s.lat, lng: s.lng, address: s.address,
+      openingHours: s.opening_hours, services: s.services, serviceNames: s.services.map((x) => STATION_SERVICES[x as keyof typeof STATION_SERVICES] ?? x),
+      ownerUnit: s.owner_name, checkins: Number(s.checkins), distanceKm: s.distance_km == null ? null : Math.round(Number(s.distance_km) * 100) / 100,
+    })),
+  };
+}
+
+/** Counts a use of a station once per visitor per day (feeds the cockpit). */
+export async function checkIn(db: Db, stationId: number, visitor: string, day = new Date().toISOString().slice(0, 10)) {
+  const s = await db.selectFrom('stations').select('id').where('id', '=', stationId).executeTakeFirst();
+  if (!s) throw notFound();
+  await db.insertInto('station_checkins').values({ station_id: stationId, day, visitor }).onConflict((oc) => oc.doNothing()).execute();
+  const n = await db.selectFrom('station_checkins').select(sql<number>`count(*)`.as('n')).where('station_id', '=', stationId).executeTakeFirst();
+  return { stationId, checkins: Number(n?.n ?? 0) };
+}
