@@ -25,7 +25,7 @@ import { publicWishRoutes } from './modules/wishes/public-routes.js';
 import { wechatRoutes } from './modules/wishes/wechat.js';
 import { notificationRoutes } from './modules/people/notifications-routes.js';
 import { consultRoutes, elevatorRoutes } from './modules/consult/routes.js';
-import { allianceRoutes } from './modules/alliance/routes.js';
+import { allianceRoutes, matchingRoutes } from './modules/alliance/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -103,6 +103,7 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   await app.register(consultRoutes);
   await app.register(elevatorRoutes);
   await app.register(allianceRoutes);
+  await app.register(matchingRoutes);
 
   serveWebApps(app, config.webDist);
   return app;

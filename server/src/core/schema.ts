@@ -217,6 +217,23 @@ export interface StationsTable {
 }
 export interface StationCheckinsTable { station_id: number; day: string; visitor: string }
 
+export type NeedCategory = 'goods' | 'service' | 'companionship' | 'venue' | 'tutoring' | 'funds';
+export interface RegionPointsTable { region_id: number; lat: number; lng: number }
+export interface NeedsTable {
+  id: Id; kind: 'wish' | 'collective'; wish_id: number | null; title: string; description: string | null; category: NeedCategory;
+  community_id: number | null; region_path: string; lat: number | null; lng: number | null; urgency: Generated<number>; quantity: Generated<number>;
+  deadline: string | null; value_fen: Generated<number>; status: Generated<'open' | 'matched' | 'closed'>; created_by: number | null;
+  created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface ResourcesTable {
+  id: Id; unit_id: number | null; offered_by: number | null; kind: 'goods' | 'service' | 'volunteer_hours' | 'venue' | 'funds' | 'skills'; category: NeedCategory;
+  title: string; description: string | null; capacity: number; used: Generated<number>; value_cap_fen: number | null; service_path: string | null;
+  lat: number | null; lng: number | null; available_from: string | null; available_until: string | null; conditions: string | null;
+  status: Generated<'active' | 'paused' | 'withdrawn'>; created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface AssignmentProposalsTable { id: Id; season_id: number; status: Generated<'proposed' | 'accepted' | 'discarded'>; wishes: number; placed: number; cost: number; greedy_cost: number; created_by: number | null; created_at: Generated<Date> }
+export interface AssignmentItemsTable { proposal_id: number; wish_id: number; unit_id: number; resource_id: number | null; score: number; accepted_at: Timestamp | null; outcome: string | null }
+
 export interface SchemaMigrationsTable { name: string; applied_at: Generated<Date> }
 
 export interface Database {
@@ -264,6 +281,11 @@ export interface Database {
   coop_milestones: CoopMilestonesTable;
   stations: StationsTable;
   station_checkins: StationCheckinsTable;
+  region_points: RegionPointsTable;
+  needs: NeedsTable;
+  resources: ResourcesTable;
+  assignment_proposals: AssignmentProposalsTable;
+  assignment_items: AssignmentItemsTable;
 }
 
 export type Region = Selectable<RegionsTable>;

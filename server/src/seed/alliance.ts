@@ -40,6 +40,23 @@ export async function seedAlliance(tx: Executor, r: Rng, ctx: { streets: { id: n
     }).returning('id').executeTakeFirstOrThrow();
     ids.push(row.id);
   }
+  // Community centres, and what units offer (about half the units, 1–2 resources each).
+  for (const c of ctx.communities) await tx.insertInto('region_points').values({ region_id: c.id, ...at() }).execute();
+  const KINDS: ['goods' | 'service' | 'volunteer_hours' | 'funds', 'goods' | 'service' | 'companionship' | 'tutoring' | 'funds', string][] = [
+    ['goods', 'goods', '冬衣棉被等生活物资'], ['service', 'service', '家电维修上门服务'], ['volunteer_hours', 'companionship', '志愿者陪伴独居老人'],
+    ['service', 'tutoring', '大学生志愿者课业辅导'], ['funds', 'funds', '微心愿专项资金'], ['goods', 'goods', '学习用品'],
+  ];
+  for (const [n, id] of ids.entries()) {
+    if (n !== 0 && n % 2 === 1) continue;
+    const unitRow = await tx.selectFrom('alliance_units').select(['service_path', 'lat', 'lng']).where('id', '=', id).executeTakeFirstOrThrow();
+    for (let k = 0; k < (n % 3 === 0 ? 2 : 1); k++) {
+      const [kind, category, title] = KINDS[(n + k) % KINDS.length];
+      await tx.insertInto('resources').values({
+        unit_id: id, kind, category, title, capacity: r.int(5, 60), value_cap_fen: category === 'goods' || category === 'funds' ? 30000 : null,
+        service_path: unitRow.service_path, lat: unitRow.lat, lng: unitRow.lng,
+      }).execute();
+    }
+  }
   for (let s = 0; s < 100; s++) {
     const c = ctx.communities[s % ctx.communities.length];
     const pos = at();

@@ -8,6 +8,7 @@ import { idParam, optionalId } from '../../core/http.js';
 import { isValidMobile } from '../../core/identity.js';
 import { pageQuery } from '../../core/paging.js';
 import { visitorKey } from '../wishes/public.js';
+import { acceptProposal, createNeed, latestProposal, listNeeds, listResources, needsForMe, offerResource, proposeAssignment, suggestionsFor } from './matching.js';
 import { applyUnit, checkIn, completeMilestone, createProject, getProject, listProjects, listStations, listUnits, reviewUnit, STATION_SERVICES, UNIT_KIND_NAMES } from './service.js';
 
 const unitKinds = Object.keys(UNIT_KIND_NAMES) as [keyof typeof UNIT_KIND_NAMES, ...(keyof typeof UNIT_KIND_NAMES)[]];
@@ -87,4 +88,66 @@ export async function allianceRoutes(app: FastifyInstance) {
     config: pub,
     schema: { tags: ['stations'], summary: '到站签到（每位访客每天计一次）', params: idParam },
   }, async (req) => checkIn(db, req.params.id, visitorKey(req.cookies.rc_vid, req.ip, req.headers['user-agent'])));
+}
+
+const needCategories = ['goods', 'service', 'companionship', 'venue', 'tutoring', 'funds'] as const;
+
+/** The three lists and matching: needs, resources, suggestions, season-end assignment. */
+export async function matchingRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = app.dbh.db;
+  const tags = ['three lists'];
+  const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+  r.get('/api/needs', {
+    schema: { tags, summary: '需求清单（已发布心愿 + 社区集体需求）', querystring: pageQuery.extend({ status: z.enum(['open', 'matched', 'closed']).optional(), category: z.enum(needCategories).optional(), kind: z.enum(['wish', 'collective']).optional() }) },
+  }, async (req) => listNeeds(db, requireAuth(req), req.query, req.query));
+
+  r.post('/api/needs', {
+    config: { permission: 'alliance:manage' },
+    schema: {
+      tags, summary: '登记社区集体需求',
+      body: z.object({ title: z.string().trim().min(2).max(100), description: z.string().trim().max(2000).nullable().optional(), category: z.enum(needCategories), communityId: z.number().int().positive(), urgency: z.number().int().min(1).max(3).optional(), quantity: z.number().int().min(1).max(10000).optional(), deadline: date.nullable().optional(), value: z.number().min(0).max(10_000_000).multipleOf(0.01).optional() }).strict(),
+    },
+  }, async (req, reply) => reply.status(201).send(await createNeed(db, requireAuth(req), actorFromRequest(req), req.body)));
+
+  r.get('/api/resources', {
+    schema: { tags, summary: '资源清单', querystring: pageQuery.extend({ category: z.enum(needCategories).optional(), unitId: optionalId }) },
+  }, async (req) => listResources(db, req.query, req.query));
+
+  r.post('/api/resources', {
+    schema: {
+      tags, summary: '发布资源（联盟单位或党员）',
+      body: z.object({
+        kind: z.enum(['goods', 'service', 'volunteer_hours', 'venue', 'funds', 'skills']), category: z.enum(needCategories), title: z.string().trim().min(2).max(100),
+        description: z.string().trim().max(2000).nullable().optional(), capacity: z.number().int().min(1).max(100000), valueCap: z.number().min(0).max(10_000_000).multipleOf(0.01).nullable().optional(),
+        availableFrom: date.nullable().optional(), availableUntil: date.nullable().optional(), conditions: z.string().trim().max(500).nullable().optional(),
+      }).strict(),
+    },
+  }, async (req, reply) => reply.status(201).send(await offerResource(db, requireAuth(req), actorFromRequest(req), req.body)));
+
+  r.get('/api/needs/:id/suggestions', {
+    config: { permission: 'alliance:manage' },
+    schema: { tags, summary: '需求的匹配建议（按得分排序，附可读理由）', params: idParam, querystring: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }) },
+  }, async (req) => suggestionsFor(db, requireAuth(req), req.params.id, req.query.limit));
+
+  r.get('/api/me/matching-needs', { schema: { tags, summary: '附近适合本单位资源的需求' } }, async (req) => needsForMe(db, requireAuth(req)));
+
+  r.post('/api/seasons/:id/assignment', {
+    config: { permission: 'alliance:manage' },
+    schema: { tags, summary: '季末批量分配方案（最小费用分配；不直接认领，须工作人员确认）', params: idParam },
+  }, async (req, reply) => reply.status(201).send(await proposeAssignment(db, requireAuth(req), actorFromRequest(req), req.params.id)));
+
+  r.get('/api/seasons/:id/assignment', {
+    config: { permission: 'alliance:manage' },
+    schema: { tags, summary: '最新的季末分配方案', params: idParam },
+  }, async (req) => latestProposal(db, req.params.id));
+
+  r.post('/api/seasons/:id/assignment/:proposalId/accept', {
+    config: { permission: 'alliance:manage' },
+    schema: {
+      tags, summary: '确认分配方案（全部或部分；确认后才生成认领）', params: z.object({ id: z.coerce.number().int().positive(), proposalId: z.coerce.number().int().positive() }),
+      body: z.object({ wishIds: z.array(z.number().int().positive()).max(10000).optional() }).strict(),
+    },
+  }, async (req) => acceptProposal(db, requireAuth(req), actorFromRequest(req), req.params.id, req.params.proposalId, req.body.wishIds));
 }
