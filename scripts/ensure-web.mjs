@@ -52,7 +52,8 @@ if (state.ok) {
 }
 console.log(`[ensure-web] building the web apps (${state.why})…`);
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-const res = spawnSync(npx, ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+// Always a production build, even when called from a test run (which sets NODE_ENV=test).
+const res = spawnSync(npx, ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32', env: { ...process.env, NODE_ENV: 'production' } });
 if (res.error) {
   console.error(`[ensure-web] could not run vite: ${res.error.message}`);
   process.exit(1);

@@ -7,6 +7,8 @@ declare module 'vue-router' {
     public?: boolean;
     permission?: string;
     title?: string;
+    /** The side-menu entry a page without its own entry belongs to (detail pages). */
+    menu?: string;
   }
 }
 
@@ -17,6 +19,9 @@ export const menu = [
   { name: 'orgs', path: 'orgs', title: 'menu.orgs', icon: 'OfficeBuilding', permission: 'org:read', component: () => import('./views/OrgsView.vue') },
   { name: 'wishes', path: 'wishes', title: 'menu.wishes', icon: 'Present', permission: 'wish:read', component: () => import('./views/WishesView.vue') },
   { name: 'seasons', path: 'seasons', title: 'menu.seasons', icon: 'Calendar', permission: 'wish:read', component: () => import('./views/SeasonsView.vue') },
+  { name: 'consultations', path: 'consultations', title: 'menu.consultations', icon: 'ChatDotRound', permission: 'consult:read', component: () => import('./views/ConsultationsView.vue') },
+  { name: 'owners', path: 'owners', title: 'menu.owners', icon: 'Tickets', permission: 'consult:read', component: () => import('./views/OwnersView.vue') },
+  { name: 'elevators', path: 'elevators', title: 'menu.elevators', icon: 'Sort', permission: 'consult:read', component: () => import('./views/ElevatorsView.vue') },
   { name: 'people', path: 'people', title: 'menu.people', icon: 'User', permission: 'people:read', component: () => import('./views/PeopleView.vue') },
   { name: 'accounts', path: 'accounts', title: 'menu.accounts', icon: 'Key', permission: 'account:read', component: () => import('./views/AccountsView.vue') },
   { name: 'audit', path: 'audit', title: 'menu.audit', icon: 'Document', permission: 'audit:read', component: () => import('./views/AuditView.vue') },
@@ -34,6 +39,10 @@ const routes: RouteRecordRaw[] = [
         path: m.path, name: m.name, component: m.component,
         meta: { title: m.title, permission: 'permission' in m ? m.permission : undefined },
       })),
+      // Detail pages under the consultation and elevator menus.
+      { path: 'consultations/:id(\\d+)', name: 'consultation', component: () => import('./views/ConsultationView.vue'), meta: { title: 'menu.consultation', permission: 'consult:read', menu: 'consultations' } },
+      { path: 'votes/:id(\\d+)/result', name: 'vote-result', component: () => import('./views/VoteResultView.vue'), meta: { title: 'menu.voteResult', permission: 'consult:read', menu: 'consultations' } },
+      { path: 'elevators/:id(\\d+)', name: 'elevator', component: () => import('./views/ElevatorView.vue'), meta: { title: 'menu.elevator', permission: 'consult:read', menu: 'elevators' } },
       { path: 'forbidden', name: 'forbidden', component: () => import('./views/StatusView.vue'), props: { kind: 'forbidden' }, meta: { title: 'admin.forbidden' } },
       { path: ':pathMatch(.*)*', name: 'notFound', component: () => import('./views/StatusView.vue'), props: { kind: 'notFound' }, meta: { title: 'admin.notFound' } },
     ],

@@ -25,6 +25,11 @@ export const router = createRouter({
     },
     { path: '/wishes/new', name: 'wish-new', component: () => import('./views/NewWishView.vue'), meta: { permission: 'wish:submit', title: 'wishH5.newTitle' } },
     { path: '/wishes/:id(\\d+)', name: 'wish', component: () => import('./views/WishDetailView.vue'), meta: { public: true, title: 'wishH5.detailTitle' } },
+    // 有事好商量: my consultations, their record and votes, and my elevator share (residents take part through the rooms they own).
+    { path: '/consult', name: 'consults', component: () => import('./views/ConsultListView.vue'), meta: { title: 'h5.consult' } },
+    { path: '/consult/:id(\\d+)', name: 'consult', component: () => import('./views/ConsultDetailView.vue'), meta: { title: 'h5.consult' } },
+    { path: '/votes/:id(\\d+)', name: 'vote', component: () => import('./views/VoteView.vue'), meta: { title: 'h5.consult' } },
+    { path: '/elevator', name: 'elevator', component: () => import('./views/ElevatorView.vue'), meta: { title: 'h5.myElevator' } },
     { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'wishH5.messages' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

@@ -145,6 +145,7 @@ export const api = {
   get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'query' | 'body'> = {}) => json<T>('GET', path, { ...opts, query }),
   post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) => json<T>('POST', path, { ...opts, body: body ?? {} }),
   patch: <T>(path: string, body: unknown, opts: Omit<RequestOptions, 'body'> = {}) => json<T>('PATCH', path, { ...opts, body }),
+  put: <T>(path: string, body: unknown, opts: Omit<RequestOptions, 'body'> = {}) => json<T>('PUT', path, { ...opts, body }),
   delete: <T>(path: string, opts: RequestOptions = {}) => json<T>('DELETE', path, opts),
   /** POSTs multipart/form-data (photos, .xlsx imports) with the same CSRF and error handling. */
   upload: <T>(path: string, form: FormData, opts: Omit<RequestOptions, 'body' | 'form'> = {}) => json<T>('POST', path, { ...opts, form }),

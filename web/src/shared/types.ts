@@ -160,3 +160,100 @@ export interface WishLiveEvent {
 export interface AppNotification { id: number; kind: string; title: string; body: string; wishId: number | null; readAt: string | null; createdAt: string }
 
 export interface CockpitWishBranch { communityId: number; communityName: string; total: number; lit: number; claimed: number }
+
+/* ── Consultation, owners' votes, elevator retrofits (红色物业 · 有事好商量) ─────── */
+
+export type ConsultStage = 'propose' | 'deliberate' | 'decide' | 'implement' | 'supervise' | 'evaluate' | 'closed';
+export type ConsultParty = 'residents_committee' | 'owners_committee' | 'property_company' | 'grid_worker' | 'experts';
+export type ConsultPostKind = 'post' | 'reply' | 'expert_qa' | 'meeting' | 'site_visit' | 'decision' | 'follow_up' | 'evaluation' | 'stage';
+
+export interface Consultation {
+  id: number; topic: string; description: string | null; scopeRegionId: number; scopeName: string;
+  stage: ConsultStage; stageName: string; parties: ConsultParty[]; createdAt: string;
+}
+
+export interface ConsultPost {
+  id: number; parentId: number | null; kind: ConsultPostKind; authorName: string; body: string;
+  /** meeting / site visit: time, venue, attendees, minutes; stage: from, to; objections: voteId, objectionId, stage, note. */
+  meta: Record<string, unknown>; createdAt: string;
+}
+
+export type VoteRule = 'major' | 'ordinary' | 'custom';
+export type VoteStatus = 'draft' | 'open' | 'closed';
+export type VoteChoice = 'agree' | 'disagree' | 'abstain';
+
+export interface VoteSummary { id: number; title: string; rule: VoteRule; status: VoteStatus; secret: boolean; opensAt: string | null; closesAt: string | null }
+
+export interface ConsultationDetail extends Consultation { posts: ConsultPost[]; votes: VoteSummary[] }
+
+export interface VoteThreshold { num: number; den: number; strict: boolean }
+export interface VoteThresholds { participation: VoteThreshold; consent: VoteThreshold }
+
+export interface VoteRoom { roomId: number; roomName: string; area: number; voted: boolean; choice?: VoteChoice }
+export interface VoteParticipation { roomId: number; roomName: string; area: number; voted: boolean; channel: 'h5' | 'paper' | null; castAt: string | null; choice?: VoteChoice | null }
+
+export interface VoteDetail {
+  id: number; consultationId: number; title: string; rule: VoteRule; thresholds: VoteThresholds; secret: boolean;
+  opensAt: string | null; closesAt: string | null; status: VoteStatus; noticeDays: number; closedAt: string | null; noticeUntil: string | null;
+  /** The caller's rooms whose vote they hold. */
+  myRooms: VoteRoom[];
+  /** Managers only. */
+  participation?: VoteParticipation[];
+  counts: { rooms: number; voted: number };
+}
+
+/** Integers as strings; areas in 0.01 m². */
+export interface Fraction { num: string; den: string }
+export type RatioKey = 'participationArea' | 'participationHeads' | 'consentArea' | 'consentHeads';
+
+export interface VoteResult {
+  passed: boolean; participationPassed: boolean; consentPassed: boolean;
+  participationArea: Fraction; participationHeads: Fraction; consentArea: Fraction; consentHeads: Fraction;
+  /** Percent, truncated to 4 decimals. */
+  percentages: Record<RatioKey, number>;
+  tests: Record<RatioKey, boolean>;
+  thresholds: VoteThresholds;
+  counts: { rooms: number; heads: number; ballots: number; agree: number; disagree: number; abstain: number };
+  status: VoteStatus; noticeUntil?: string | null; objectionsOpen?: number; final?: boolean; provisional?: boolean;
+}
+
+export type ObjectionStage = 'negotiation' | 'community_mediation' | 'street_mediation' | 'closed';
+
+export type AreaSource = 'registry' | 'survey' | 'contract';
+
+export interface OwnerRow {
+  roomId: number; roomName: string; floor: number | null; area: number | null; areaSource: AreaSource;
+  ownerPersonIds: number[]; voteHolderPersonId: number | null; unsoldDeveloperUnit: boolean;
+}
+
+export type ElevatorStage = 'willingness_survey' | 'vote' | 'owners_agreement' | 'design_notice' | 'objection_handling' | 'planning_review' | 'drawing_review'
+  | 'construction_permit' | 'installation_notice' | 'construction' | 'acceptance' | 'use_registration' | 'in_service';
+export type ElevatorGroup = 'preparing' | 'approved' | 'under_construction' | 'completed';
+
+export interface ElevatorListItem {
+  id: number; unitId: number; unitName: string; community: string | null; stage: ElevatorStage; stageName: string; stageGroup: ElevatorGroup;
+  /** yuan */
+  totalCost: number; subsidy: number; updatedAt?: string;
+}
+
+export interface ElevatorStageRecord {
+  stage: ElevatorStage; stageName: string; startedOn: string | null; completedOn: string | null; responsible: string | null;
+  documents: { name: string; url?: string }[]; note: string | null;
+}
+
+export interface ElevatorShare {
+  roomId: number; roomName: string; floor: number | null; area: number | null; coefficient: number;
+  shareFen: number; share: number; ownerPersonIds: number[]; unsoldDeveloperUnit: boolean;
+}
+
+export interface ElevatorProject extends ElevatorListItem {
+  consultationId: number | null; voteId: number | null; floorCoefficients: Record<string, number>;
+  stages: ElevatorStageRecord[]; shares: ElevatorShare[];
+}
+
+export interface ElevatorDashboard {
+  total: number; completed?: number; approvedOrUnderConstruction?: number;
+  byGroup: Partial<Record<ElevatorGroup, number>>;
+  byStage: { stage: ElevatorStage; stageName: string; count: number }[];
+  byCommunity: { communityId?: number; communityName: string; total: number; completed: number; approvedOrUnderConstruction: number }[];
+}

@@ -8,7 +8,7 @@ import { paginate, type PageQuery } from '../../core/paging.js';
 import { isInScope, scopePrefix } from '../../core/scope.js';
 import type { NeedCategory } from '../../core/schema.js';
 import { greedyAssign, optimalAssign, type AssignmentProblem } from './assignment.js';
-import { scorePair, type UnitStats } from './score.js';
+import { RELATED, scorePair, type UnitStats } from './score.js';
 
 /**
  * Every published wish is a need: rows are added for newly published wishes and
@@ -28,16 +28,20 @@ export async function syncWishNeeds(db: Executor) {
 
 /** Per unit: verified?, claims fulfilled on time / ended, claims in the last 30 days (for reliability and fairness). */
 export async function unitStats(db: Executor): Promise<Map<number, UnitStats>> {
-  const rows = await db.selectFrom('alliance_units as u').select(['u.id', 'u.status',
-    sql<number>`(select count(*) from wish_claims k where k.claimer_org_id = u.organisation_id and k.status = 'fulfilled' and k.fulfilled_at <= k.due_at)`.as('on_time'),
-    sql<number>`(select count(*) from wish_claims k where k.claimer_org_id = u.organisation_id and k.status <> 'live')`.as('ended'),
-    sql<number>`(select count(*) from wish_claims k where k.claimer_org_id = u.organisation_id and k.claimed_at > now() - interval '30 days')`.as('recent'),
-  ]).execute();
-  return new Map(rows.map((r) => [r.id, { verified: r.status === 'verified', fulfilledOnTime: Number(r.on_time), claimsEnded: Number(r.ended), recentClaims: Number(r.recent) }]));
+  const rows = await sql<{ id: number; status: string; on_time: number | null; ended: number | null; recent: number | null }>`
+    select u.id, u.status, k.on_time, k.ended, k.recent
+    from alliance_units u left join (
+      select claimer_org_id,
+             count(*) filter (where status = 'fulfilled' and fulfilled_at <= due_at) as on_time,
+             count(*) filter (where status <> 'live') as ended,
+             count(*) filter (where claimed_at > now() - interval '30 days') as recent
+      from wish_claims where claimer_org_id is not null group by claimer_org_id) k on k.claimer_org_id = u.organisation_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.id, { verified: r.status === 'verified', fulfilledOnTime: Number(r.on_time ?? 0), claimsEnded: Number(r.ended ?? 0), recentClaims: Number(r.recent ?? 0) }]));
 }
 
 const activeResources = (db: Executor) => db.selectFrom('resources as r').leftJoin('alliance_units as u', 'u.id', 'r.unit_id')
-  .selectAll('r').select(['u.name as unit_name']).where('r.status', '=', 'active').where(sql<boolean>`r.used < r.capacity`);
+  .select(['r.id', 'r.unit_id', 'r.title', 'r.category', 'r.service_path', 'r.lat', 'r.lng', 'r.value_cap_fen', 'r.capacity', 'r.used', 'r.available_from', 'r.available_until', 'r.status', 'u.name as unit_name'])
+  .where('r.status', '=', 'active').where(sql<boolean>`r.used < r.capacity`);
 
 export async function listNeeds(db: Db, auth: AuthContext, f: { status?: string; category?: NeedCategory; kind?: string }, page: PageQuery) {
   await syncWishNeeds(db);
@@ -107,7 +111,12 @@ export async function suggestionsFor(db: Db, auth: AuthContext, needId: number, 
   const need = await db.selectFrom('needs').selectAll().where('id', '=', needId).executeTakeFirst();
   if (!need) throw notFound();
   if (!isInScope(auth, need.region_path)) throw outOfScope();
-  const [resources, stats] = await Promise.all([activeResources(db).execute(), unitStats(db)]);
+  // The hard filters that SQL can apply cheaply (category family, service area, value cap) narrow the set first.
+  const family = [need.category, ...(RELATED[need.category] ?? [])];
+  const candidates = activeResources(db).where('r.category', 'in', family)
+    .where((eb) => eb.or([eb('r.service_path', 'is', null), eb(sql.lit(need.region_path), 'like', sql<string>`r.service_path || '%'`)]))
+    .where((eb) => eb.or([eb('r.value_cap_fen', 'is', null), eb('r.value_cap_fen', '>=', need.value_fen)]));
+  const [resources, stats] = await Promise.all([candidates.execute(), unitStats(db)]);
   const ranked = [];
   for (const r of resources) {
     const s = scorePair(need, r, r.unit_id ? stats.get(r.unit_id) ?? { verified: false, fulfilledOnTime: 0, claimsEnded: 0, recentClaims: 0 } : { verified: true, fulfilledOnTime: 0, claimsEnded: 0, recentClaims: 0 });

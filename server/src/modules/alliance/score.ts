@@ -8,7 +8,8 @@ import type { NeedCategory } from '../../core/schema.js';
 export const WEIGHTS = { category: 0.3, distance: 0.25, capacity: 0.15, reliability: 0.2, fairness: 0.1 } as const;
 export type Factor = keyof typeof WEIGHTS;
 
-const RELATED: Partial<Record<NeedCategory, NeedCategory[]>> = {
+/** Categories that can stand in for one another (at a lower fit). */
+export const RELATED: Partial<Record<NeedCategory, NeedCategory[]>> = {
   service: ['companionship', 'tutoring'], companionship: ['service'], tutoring: ['service'], goods: ['funds'], funds: ['goods'], venue: [],
 };
 export const CATEGORY_NAMES: Record<NeedCategory, string> = { goods: '物资', service: '服务', companionship: '陪伴', venue: '场地', tutoring: '辅导', funds: '资金' };

@@ -13,6 +13,7 @@ export const screen: Messages = {
       daysAgo: '{n} 天前', liveClaimed: '{who} 认领了 {beneficiary} 的心愿「{title}」', liveFulfilled: '{who} 为 {beneficiary} 圆梦「{title}」',
       livePublished: '新心愿：{beneficiary}（{community}）「{title}」', liveConfirmed: '{beneficiary} 确认圆梦「{title}」', liveOther: '{beneficiary}「{title}」{status}',
       someone: '爱心人士', live: '实时',
+      elevators: '加装电梯', elevatorCompleted: '已投用', elevatorApproved: '已批/在建', elevatorNone: '暂无加装电梯项目',
     },
   },
   en: {
@@ -26,6 +27,7 @@ export const screen: Messages = {
       daysAgo: '{n} d ago', liveClaimed: '{who} claimed {beneficiary}’s wish “{title}”', liveFulfilled: '{who} fulfilled “{title}” for {beneficiary}',
       livePublished: 'New wish: {beneficiary} ({community}) “{title}”', liveConfirmed: '{beneficiary} confirmed “{title}”', liveOther: '{beneficiary} “{title}” {status}',
       someone: 'A volunteer', live: 'Live',
+      elevators: 'Elevator retrofits', elevatorCompleted: 'In service', elevatorApproved: 'Approved / building', elevatorNone: 'No elevator projects',
     },
   },
 };
