@@ -79,6 +79,11 @@ describe('consultation and owners\' votes', () => {
     const scanId = await scan(id);
     expect((await paper(id, other.roomId, 'disagree', scanId)).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'POST', url: `/api/votes/${id}/ballots`, headers: bearer(await t.token('unit.demo')), payload: { roomId: other.roomId, choice: 'agree', channel: 'paper', scanFileId: scanId } })).statusCode).toBe(403);
+    // A scan must be one this worker uploaded: someone else's file id is refused.
+    const third = owners.find((r: any) => r.roomId !== myRoom && r.roomId !== other.roomId && !r.unsoldDeveloperUnit);
+    const admin = await t.dbh.db.selectFrom('accounts').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
+    const foreign = await t.dbh.db.insertInto('files').values({ storage_key: `x/${id}.jpg`, mime: 'image/jpeg', size: 1, sha256: 'x', uploaded_by: admin.id }).returning('id').executeTakeFirstOrThrow();
+    expect((await paper(id, third.roomId, 'agree', foreign.id)).json().error.fields.scanFileId).toBeTruthy();
 
     const closed = await t.app.inject({ method: 'POST', url: `/api/votes/${id}/close`, headers: bearer(worker) });
     expect(closed.statusCode).toBe(200);
@@ -152,6 +157,9 @@ describe('consultation and owners\' votes', () => {
     expect((await t.app.inject({ method: 'POST', url: `/api/votes/${id}/objections/${oid}/stage`, headers: bearer(worker), payload: { stage: 'negotiation', note: 'x' } })).statusCode).toBe(400);
     const res = (await t.app.inject({ url: `/api/votes/${id}/result`, headers: bearer(worker) })).json();
     expect(res).toMatchObject({ objectionsOpen: 1, final: false });
+    const list = (await t.app.inject({ url: `/api/votes/${id}/objections`, headers: bearer(worker) })).json().items;
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ stage: 'community_mediation', body: '一楼采光受影响，要求补偿方案' });
   });
 
   it('the consultation loop moves one stage at a time and keeps its record', async () => {

@@ -13,7 +13,7 @@ import { addPost, createConsultation, getConsultation, listConsultations, loadCo
 import { listOwners, updateRoomOwners } from './owners.js';
 import { importOwners, ownersWorkbook } from './owners-import.js';
 import { createProject, elevatorDashboard, ELEVATOR_STAGES, getProject, listProjects, myElevatorShares, recordStage } from './elevators.js';
-import { castBallot, closeVote, createVote, getVote, moveObjection, OBJECTION_STAGES, openVote, raiseObjection, updateVote, voteResult } from './votes.js';
+import { castBallot, closeVote, createVote, getVote, listObjections, moveObjection, OBJECTION_STAGES, openVote, raiseObjection, updateVote, voteResult } from './votes.js';
 
 const threshold = z.object({ num: z.number().int().min(1).max(1000), den: z.number().int().min(1).max(1000), strict: z.boolean() }).strict().refine((t) => t.num <= t.den, { message: 'invalid' });
 const custom = z.object({ participation: threshold, consent: threshold }).strict();
@@ -139,6 +139,9 @@ export async function consultRoutes(app: FastifyInstance) {
   r.post('/api/votes/:id/objections', {
     schema: { tags, summary: '公示期内提出异议', params: idParam, body: z.object({ body: z.string().trim().min(2).max(2000) }).strict() },
   }, async (req, reply) => reply.status(201).send(await raiseObjection(db, auth(req), actorFromRequest(req), req.params.id, req.body.body)));
+
+  r.get('/api/votes/:id/objections', { schema: { tags, summary: '公示期异议及处理经过', params: idParam } },
+    async (req) => listObjections(db, auth(req), req.params.id));
 
   r.post('/api/votes/:id/objections/:objectionId/stage', {
     config: { permission: 'consult:manage' },

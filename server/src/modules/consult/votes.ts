@@ -115,7 +115,8 @@ export async function castBallot(db: Db, auth: AuthContext, actor: Actor, id: nu
       if (paper) {
         if (!can(auth.permissions, 'consult:manage') || !isInScope(auth, c.scope_path)) throw new AppError(403, 'forbidden');
         if (!input.scanFileId) throw fieldError('scanFileId', 'scan_required');
-        const scan = await tx.selectFrom('files').select('id').where('id', '=', input.scanFileId).executeTakeFirst();
+        // The scan must be one this worker uploaded (through the vote's /scans).
+        const scan = await tx.selectFrom('files').select('id').where('id', '=', input.scanFileId).where('uploaded_by', '=', auth.accountId).executeTakeFirst();
         if (!scan) throw fieldError('scanFileId', 'no_such_file');
       } else if (!auth.personId || room.holder_person_id !== auth.personId) {
         throw new AppError(403, 'not_vote_holder');
@@ -227,4 +228,13 @@ export async function moveObjection(db: Db, auth: AuthContext, actor: Actor, vot
     await appendAudit(tx, actor, { action: 'vote.objection_stage', targetType: 'vote', targetId: voteId, summary: { objectionId, stage } });
     return { id: objectionId, stage, history };
   });
+}
+
+/** The objections raised during a vote's public notice, with their mediation history. */
+export async function listObjections(db: Db, auth: AuthContext, id: number) {
+  const v = await loadVote(db, id);
+  await loadConsultationFor(db, auth, v.consultation_id);
+  const rows = await db.selectFrom('vote_objections as o').leftJoin('accounts as a', 'a.id', 'o.raised_by')
+    .select(['o.id', 'o.body', 'o.stage', 'o.history', 'o.created_at', 'o.updated_at', 'a.display_name']).where('o.vote_id', '=', id).orderBy('o.id').execute();
+  return { items: rows.map((o) => ({ id: o.id, body: o.body, stage: o.stage, history: json<object[]>(o.history), raisedBy: o.display_name, createdAt: o.created_at, updatedAt: o.updated_at })) };
 }
