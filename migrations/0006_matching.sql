@@ -75,3 +75,7 @@ create table assignment_items (
   outcome      text,
   primary key (proposal_id, wish_id)
 );
+
+-- A co-building project may be created from a need and a resource matched together.
+alter table coop_projects add column need_id integer references needs(id);
+alter table coop_projects add column resource_id integer references resources(id);

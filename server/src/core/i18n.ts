@@ -100,6 +100,8 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   committee_region: { 'zh-CN': '须为街道（大工委）或社区（大党委）', en: 'must be a street or a community' },
   unit_not_verified: { 'zh-CN': '单位不存在或尚未认证', en: 'no such verified unit' },
   no_such_unit: { 'zh-CN': '单位不存在', en: 'no such unit' },
+  no_such_need: { 'zh-CN': '需求不存在', en: 'no such need' },
+  no_such_resource: { 'zh-CN': '资源不存在', en: 'no such resource' },
   cannot_unmask: { 'zh-CN': '您的角色无权查看完整个人信息', en: 'your role may not reveal personal data' },
 };
 

@@ -208,6 +208,7 @@ export interface AllianceUnitsTable {
 export interface CoopProjectsTable {
   id: Id; title: string; description: string | null; owner_unit_id: number; partner_unit_ids: Generated<number[]>; region_id: number | null;
   budget_fen: ColumnType<number, number | undefined, number>; status: Generated<'planned' | 'active' | 'done' | 'cancelled'>; created_by: number | null;
+  need_id: number | null; resource_id: number | null;
   created_at: Generated<Date>; updated_at: Generated<Date>;
 }
 export interface CoopMilestonesTable { id: Id; project_id: number; title: string; weight: Generated<number>; due_on: string | null; done_at: Timestamp | null; note: string | null; sort: Generated<number> }

@@ -63,6 +63,7 @@ export async function allianceRoutes(app: FastifyInstance) {
     schema: {
       tags, summary: '新建共建项目',
       body: z.object({
+        needId: z.number().int().positive().nullable().optional(), resourceId: z.number().int().positive().nullable().optional(),
         title: z.string().trim().min(2).max(100), description: z.string().trim().max(5000).nullable().optional(), ownerUnitId: z.number().int().positive(),
         partnerUnitIds: z.array(z.number().int().positive()).max(50).optional(), regionId: z.number().int().positive().nullable().optional(),
         budget: z.number().min(0).max(100_000_000).multipleOf(0.01).optional(),

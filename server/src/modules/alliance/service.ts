@@ -99,13 +99,13 @@ export async function getProject(db: Executor, id: number) {
   const milestones = await db.selectFrom('coop_milestones').selectAll().where('project_id', '=', id).orderBy('sort').orderBy('id').execute();
   const progress = (await projectProgress(db, [id])).get(id) ?? 0;
   return {
-    id: p.id, title: p.title, description: p.description, status: p.status, budget: Number(p.budget_fen) / 100, ownerUnit: p.owner_name,
+    id: p.id, title: p.title, description: p.description, status: p.status, budget: Number(p.budget_fen) / 100, ownerUnit: p.owner_name, needId: p.need_id, resourceId: p.resource_id,
     partners: partners.map((x) => ({ id: x.id, name: x.name })), progress,
     milestones: milestones.map((m) => ({ id: m.id, title: m.title, weight: m.weight, dueOn: m.due_on, doneAt: m.done_at, note: m.note })),
   };
 }
 
-export interface ProjectInput { title: string; description?: string | null; ownerUnitId: number; partnerUnitIds?: number[]; regionId?: number | null; budget?: number; milestones: { title: string; weight?: number; dueOn?: string | null }[] }
+export interface ProjectInput { needId?: number | null; resourceId?: number | null; title: string; description?: string | null; ownerUnitId: number; partnerUnitIds?: number[]; regionId?: number | null; budget?: number; milestones: { title: string; weight?: number; dueOn?: string | null }[] }
 
 export async function createProject(db: Db, auth: AuthContext, actor: Actor, input: ProjectInput) {
   return db.transaction().execute(async (tx) => {
@@ -114,7 +114,16 @@ export async function createProject(db: Db, auth: AuthContext, actor: Actor, inp
     if (!owner || owner.status !== 'verified') throw fieldError('ownerUnitId', 'unit_not_verified');
     if (units.length !== new Set([input.ownerUnitId, ...(input.partnerUnitIds ?? [])]).size) throw fieldError('partnerUnitIds', 'no_such_unit');
     if (input.regionId) await regionFieldInScope(tx, auth, 'regionId', input.regionId);
+    if (input.needId) {
+      const need = await tx.selectFrom('needs').select(['id', 'region_path', 'kind']).where('id', '=', input.needId).executeTakeFirst();
+      if (!need) throw fieldError('needId', 'no_such_need');
+      if (!isInScope(auth, need.region_path)) throw outOfScope();
+      // A collective need met by a project is matched; a wish need follows its wish.
+      if (need.kind === 'collective') await tx.updateTable('needs').set({ status: 'matched', updated_at: new Date() }).where('id', '=', need.id).execute();
+    }
+    if (input.resourceId && !(await tx.selectFrom('resources').select('id').where('id', '=', input.resourceId).executeTakeFirst())) throw fieldError('resourceId', 'no_such_resource');
     const p = await tx.insertInto('coop_projects').values({
+      need_id: input.needId ?? null, resource_id: input.resourceId ?? null,
       title: input.title, description: input.description ?? null, owner_unit_id: input.ownerUnitId, partner_unit_ids: input.partnerUnitIds ?? [],
       region_id: input.regionId ?? null, budget_fen: Math.round((input.budget ?? 0) * 100), created_by: auth.accountId,
     }).returning('id').executeTakeFirstOrThrow();
