@@ -154,11 +154,6 @@ export interface OutboxTable {
 }
 export interface WechatBindingsTable { openid: string; account_id: number; created_at: Generated<Date> }
 export interface WechatBindCodesTable { code: string; account_id: number; expires_at: Timestamp }
-export interface JobsTable {
-  id: Id; kind: string; payload: ColumnType<unknown, string, string>; status: Generated<'queued' | 'running' | 'done' | 'failed'>;
-  run_at: Timestamp; attempts: Generated<number>; progress: Generated<number>; total: number | null; last_error: string | null;
-  locked_until: Timestamp | null; created_at: Generated<Date>; finished_at: Timestamp | null;
-}
 
 export interface RoomOwnersTable { room_id: number; person_id: number; casts_vote: Generated<boolean>; created_at: Generated<Date> }
 export interface RoomRegisterTable { room_id: number; area_source: Generated<'registry' | 'survey' | 'contract'>; unsold_developer_unit: Generated<boolean>; updated_at: Generated<Date> }
@@ -265,7 +260,6 @@ export interface Database {
   outbox: OutboxTable;
   wechat_bindings: WechatBindingsTable;
   wechat_bind_codes: WechatBindCodesTable;
-  jobs: JobsTable;
   room_owners: RoomOwnersTable;
   room_register: RoomRegisterTable;
   consultations: ConsultationsTable;
