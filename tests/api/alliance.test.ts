@@ -78,4 +78,18 @@ describe('red alliance: units, co-building projects, convenience stations', () =
     expect(second.json().checkins).toBe(first.json().checkins + 1);
     expect((await t.app.inject({ url: '/api/stations?lat=100&lng=0' })).statusCode).toBe(400);
   });
+
+  it('statistics per unit and per community, exported to .xlsx', async () => {
+    const street = await t.token('street.huanghai');
+    const byUnit = (await t.app.inject({ url: '/api/alliance/stats?by=unit', headers: bearer(street) })).json().items;
+    const demo = byUnit.find((u: any) => u.name === '盐南数智科技有限公司');
+    const fulfilled = await t.dbh.db.selectFrom('wish_claims as k').innerJoin('alliance_units as u', 'u.organisation_id', 'k.claimer_org_id').select('k.id').where('u.name', '=', '盐南数智科技有限公司').where('k.status', '=', 'fulfilled').execute();
+    expect(demo.needsMet).toBeGreaterThanOrEqual(fulfilled.length);
+    expect(demo.resources).toBeGreaterThan(0);
+    const byCommunity = (await t.app.inject({ url: '/api/alliance/stats?by=community', headers: bearer(street) })).json().items;
+    expect(byCommunity.map((c: any) => c.name)).toContain('鹿鸣社区');
+    const xlsx = await t.app.inject({ url: '/api/alliance/stats.xlsx?by=community', headers: bearer(street) });
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect((await t.app.inject({ url: '/api/alliance/stats', headers: bearer(await t.token('resident.demo')) })).statusCode).toBe(403);
+  });
 });

@@ -9,7 +9,8 @@ import { isValidMobile } from '../../core/identity.js';
 import { pageQuery } from '../../core/paging.js';
 import { visitorKey } from '../wishes/public.js';
 import { acceptProposal, createNeed, latestProposal, listNeeds, listResources, needsForMe, offerResource, proposeAssignment, suggestionsFor } from './matching.js';
-import { applyUnit, checkIn, completeMilestone, createProject, getProject, listProjects, listStations, listUnits, reviewUnit, STATION_SERVICES, UNIT_KIND_NAMES } from './service.js';
+import { sendXlsx } from '../../core/excel.js';
+import { allianceStats, applyUnit, checkIn, completeMilestone, createProject, getProject, listProjects, listStations, listUnits, reviewUnit, STATION_SERVICES, UNIT_KIND_NAMES } from './service.js';
 
 const unitKinds = Object.keys(UNIT_KIND_NAMES) as [keyof typeof UNIT_KIND_NAMES, ...(keyof typeof UNIT_KIND_NAMES)[]];
 const services = Object.keys(STATION_SERVICES) as [string, ...string[]];
@@ -76,6 +77,26 @@ export async function allianceRoutes(app: FastifyInstance) {
     config: { permission: 'alliance:manage' },
     schema: { tags, summary: '完成里程碑', params: z.object({ id: z.coerce.number().int().positive(), milestoneId: z.coerce.number().int().positive() }), body: z.object({ note: z.string().trim().max(1000).optional() }).strict() },
   }, async (req) => completeMilestone(db, requireAuth(req), actorFromRequest(req), req.params.id, req.params.milestoneId, req.body.note));
+
+  r.get('/api/alliance/stats', {
+    config: { permission: 'alliance:manage' },
+    schema: { tags, summary: '联盟统计：按单位或按社区（资源、满足需求、项目、志愿时长、站点使用）', querystring: z.object({ by: z.enum(['unit', 'community']).default('unit') }) },
+  }, async (req) => ({ items: await allianceStats(db, req.query.by) }));
+
+  r.get('/api/alliance/stats.xlsx', {
+    config: { permission: 'alliance:manage' },
+    schema: { tags, summary: '导出联盟统计 Excel', querystring: z.object({ by: z.enum(['unit', 'community']).default('unit') }) },
+  }, async (req, reply) => {
+    const items = await allianceStats(db, req.query.by);
+    return sendXlsx(reply, `联盟统计-${req.query.by === 'unit' ? '按单位' : '按社区'}.xlsx`, '统计', [
+      { header: req.query.by === 'unit' ? '单位' : '社区', key: 'name', width: 32, value: (r) => r.name },
+      { header: '提供资源', key: 'resources', width: 10, value: (r) => r.resources },
+      { header: '满足需求', key: 'needsMet', width: 10, value: (r) => r.needsMet },
+      { header: '共建项目', key: 'projects', width: 10, value: (r) => r.projects },
+      { header: '志愿时长(小时)', key: 'volunteerHours', width: 14, value: (r) => r.volunteerHours },
+      ...(req.query.by === 'community' ? [{ header: '站点使用次数', key: 'stationCheckins', width: 12, value: (r: any) => r.stationCheckins }] : []),
+    ], items as any[]);
+  });
 
   r.get('/api/stations', {
     config: pub,

@@ -178,3 +178,31 @@ export async function checkIn(db: Db, stationId: number, visitor: string, day = 
   const n = await db.selectFrom('station_checkins').select(sql<number>`count(*)`.as('n')).where('station_id', '=', stationId).executeTakeFirst();
   return { stationId, checkins: Number(n?.n ?? 0) };
 }
+
+/**
+ * Per unit or per community: resources offered, needs met (fulfilled wishes and
+ * matched collective needs), co-building projects, volunteer hours; and station use.
+ */
+export async function allianceStats(db: Db, by: 'unit' | 'community') {
+  if (by === 'unit') {
+    const rows = await sql<{ id: number; name: string; resources: number; needs_met: number; projects: number; volunteer_hours: number }>`
+      select u.id, u.name,
+        (select count(*) from resources r where r.unit_id = u.id) as resources,
+        (select count(*) from wish_claims k where k.claimer_org_id = u.organisation_id and k.status = 'fulfilled')
+          + (select count(*) from coop_projects p join needs n on n.id = p.need_id where p.owner_unit_id = u.id) as needs_met,
+        (select count(*) from coop_projects p where p.owner_unit_id = u.id or u.id = any(p.partner_unit_ids)) as projects,
+        u.volunteer_hours
+      from alliance_units u where u.status = 'verified' order by u.id`.execute(db);
+    return rows.rows.map((r) => ({ id: r.id, name: r.name, resources: Number(r.resources), needsMet: Number(r.needs_met), projects: Number(r.projects), volunteerHours: Number(r.volunteer_hours) }));
+  }
+  const rows = await sql<{ id: number; name: string; resources: number; needs_met: number; projects: number; volunteer_hours: number; station_checkins: number }>`
+    select c.id, c.name,
+      (select count(*) from resources r join alliance_units u on u.id = r.unit_id where u.committee_region_id = c.id) as resources,
+      (select count(*) from wishes w where w.community_id = c.id and w.status in ('fulfilled','confirmed'))
+        + (select count(*) from needs n where n.community_id = c.id and n.kind = 'collective' and n.status = 'matched') as needs_met,
+      (select count(*) from coop_projects p join alliance_units u on u.id = p.owner_unit_id where u.committee_region_id = c.id) as projects,
+      (select coalesce(sum(u.volunteer_hours), 0) from alliance_units u where u.committee_region_id = c.id) as volunteer_hours,
+      (select count(*) from station_checkins k join stations s on s.id = k.station_id where s.region_id = c.id) as station_checkins
+    from regions c where c.level = 'community' order by c.sort, c.id`.execute(db);
+  return rows.rows.map((r) => ({ id: r.id, name: r.name, resources: Number(r.resources), needsMet: Number(r.needs_met), projects: Number(r.projects), volunteerHours: Number(r.volunteer_hours), stationCheckins: Number(r.station_checkins) }));
+}
