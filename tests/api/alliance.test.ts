@@ -76,6 +76,8 @@ describe('red alliance: units, co-building projects, convenience stations', () =
     await t.app.inject({ method: 'POST', url: `/api/stations/${near[0].id}/checkin`, headers: { cookie: 'rc_vid=visitor-a' } });
     const second = await t.app.inject({ method: 'POST', url: `/api/stations/${near[0].id}/checkin`, headers: { cookie: 'rc_vid=visitor-b' } });
     expect(second.json().checkins).toBe(first.json().checkins + 1);
+    const cockpit = (await t.app.inject({ url: '/api/cockpit/overview', headers: bearer(await t.token('admin')) })).json();
+    expect(cockpit.stations.checkinsToday).toBeGreaterThanOrEqual(2);
     expect((await t.app.inject({ url: '/api/stations?lat=100&lng=0' })).statusCode).toBe(400);
   });
 

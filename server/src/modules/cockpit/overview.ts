@@ -43,6 +43,11 @@ async function computeOverview(db: Db, scopeRegionId: number | null) {
     db.selectFrom('regions').select(['id', 'name', 'level']).where('parent_id', '=', root.id).orderBy('sort').orderBy('id').execute(),
     regionLevelCounts(db, root.path),
   ]);
+  // Convenience-station use in the scope (check-ins), for the cockpit's service panel.
+  const today = new Date().toISOString().slice(0, 10);
+  const checkins = await db.selectFrom('station_checkins as k').innerJoin('stations as s', 's.id', 'k.station_id').innerJoin('regions as r', 'r.id', 's.region_id')
+    .select([sql<number>`count(*)`.as('total'), sql<number>`count(*) filter (where k.day = ${today})`.as('today')])
+    .where('r.path', 'like', `${root.path}%`).executeTakeFirst();
   const sum = (rows: { n: number }[]) => rows.reduce((s, r) => s + Number(r.n), 0);
   const p = new Map(people.map((x) => [Number(x.id), Number(x.n)]));
   const h = new Map(households.map((x) => [Number(x.id), Number(x.n)]));
@@ -51,6 +56,7 @@ async function computeOverview(db: Db, scopeRegionId: number | null) {
     // People attached to the root region itself (no child) are in the totals too.
     totals: { ...levels, households: sum(households), residents: sum(people) },
     breakdown: children.map((c) => ({ id: c.id, name: c.name, level: c.level, residents: p.get(c.id) ?? 0, households: h.get(c.id) ?? 0 })),
+    stations: { checkinsToday: Number(checkins?.today ?? 0), checkinsTotal: Number(checkins?.total ?? 0) },
     at: new Date().toISOString(),
   };
 }
