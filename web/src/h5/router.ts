@@ -30,6 +30,10 @@ export const router = createRouter({
     { path: '/consult/:id(\\d+)', name: 'consult', component: () => import('./views/ConsultDetailView.vue'), meta: { title: 'h5.consult' } },
     { path: '/votes/:id(\\d+)', name: 'vote', component: () => import('./views/VoteView.vue'), meta: { title: 'h5.consult' } },
     { path: '/elevator', name: 'elevator', component: () => import('./views/ElevatorView.vue'), meta: { title: 'h5.myElevator' } },
+    // 红色联盟: my resources and the needs that fit them; a joint project's public page; the service-station map.
+    { path: '/alliance', name: 'alliance', component: () => import('./views/AllianceView.vue'), meta: { title: 'h5.alliance' } },
+    { path: '/projects/:id(\\d+)', name: 'project', component: () => import('./views/ProjectView.vue'), meta: { public: true, title: 'h5.projects' } },
+    { path: '/stations', name: 'stations', component: () => import('./views/StationsView.vue'), meta: { public: true, title: 'h5.stations' } },
     { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'wishH5.messages' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

@@ -12,6 +12,7 @@ export const admin: Messages = {
       home: '首页概览', regions: '区域管理', orgs: '组织架构', people: '人员管理', accounts: '账号与角色', audit: '审计日志',
       wishes: '心愿管理', seasons: '心愿季', wishCards: '打印心愿卡',
       consultations: '协商议事', consultation: '议题详情', voteResult: '表决结果', owners: '业主名册', elevators: '加装电梯', elevator: '电梯项目',
+      allianceLists: '三张清单', allianceUnits: '联盟单位', allianceAssignment: '季末分配', allianceProject: '共建项目',
     },
     home: {
       hello: '您好，{name}', scopeLine: '数据范围：{scope}', overview: '辖区概况', breakdown: '按{level}分布',
@@ -84,6 +85,7 @@ export const admin: Messages = {
       home: 'Overview', regions: 'Regions', orgs: 'Organisations', people: 'People', accounts: 'Accounts & roles', audit: 'Audit log',
       wishes: 'Micro-wishes', seasons: 'Wish seasons', wishCards: 'Print wish cards',
       consultations: 'Consultations', consultation: 'Consultation', voteResult: 'Vote result', owners: 'Owner register', elevators: 'Elevator retrofits', elevator: 'Elevator project',
+      allianceLists: 'Three lists', allianceUnits: 'Alliance units', allianceAssignment: 'Season-end assignment', allianceProject: 'Joint project',
     },
     home: {
       hello: 'Hello, {name}', scopeLine: 'Data scope: {scope}', overview: 'Area overview', breakdown: 'By {level}',

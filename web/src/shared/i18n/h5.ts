@@ -12,7 +12,8 @@ export const h5: Messages = {
       maskedNote: '为保护个人信息，家庭其他成员的证件号与手机号已脱敏显示', aboutMe: '我的信息',
       tabWishes: '心愿', wishEntryTitle: '点亮微心愿', wishEntryText: '{season} · {theme}', wishEntryOpen: '{n} 个心愿等待认领', wishEntryGo: '去心愿墙',
       wishEntryIdle: '居民许愿，邻里圆梦',
-      consultEntryText: '加装电梯、小区改造，大家商量着办', consultEntryCount: '{n} 个议题与我家相关', consultEntryGo: '去议事', myConsults: '我的议事', myElevator: '我家的电梯',
+      consultEntryText: '加装电梯、小区改造，大家商量着办', consultEntryCount: '{n} 个议题与我家相关', consultEntryGo: '去议事',
+      alliance: '红色联盟', allianceEntryText: '发布资源，对接身边的需求', stations: '便民服务站', stationsEntryText: '锋小巢、歇歇脚：歇脚、饮水、充电', projects: '共建项目', projectProgress: '进度 {n}%', myConsults: '我的议事', myElevator: '我家的电梯',
     },
   },
   en: {
@@ -25,7 +26,8 @@ export const h5: Messages = {
       maskedNote: "Other members' ID and phone numbers are masked to protect personal data", aboutMe: 'About me',
       tabWishes: 'Wishes', wishEntryTitle: 'Light up micro-wishes', wishEntryText: '{season} · {theme}', wishEntryOpen: '{n} wishes waiting to be claimed', wishEntryGo: 'Wish wall',
       wishEntryIdle: 'Residents make wishes, neighbours make them come true',
-      consultEntryText: 'Elevators, renovations: decided together', consultEntryCount: '{n} topics about my home', consultEntryGo: 'Join in', myConsults: 'My consultations', myElevator: 'My elevator',
+      consultEntryText: 'Elevators, renovations: decided together', consultEntryCount: '{n} topics about my home', consultEntryGo: 'Join in',
+      alliance: 'Red Alliance', allianceEntryText: 'Offer resources, meet needs nearby', stations: 'Service stations', stationsEntryText: 'Rest, water and charging nearby', projects: 'Joint projects', projectProgress: '{n}% done', myConsults: 'My consultations', myElevator: 'My elevator',
     },
   },
 };
