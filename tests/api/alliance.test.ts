@@ -36,6 +36,13 @@ describe('red alliance: units, co-building projects, convenience stations', () =
     expect((await t.app.inject({ method: 'POST', url: `/api/alliance/units/${applied.json().id}/review`, headers: bearer(await t.token('community.julonghu')), payload: { decision: 'verify' } })).statusCode).toBe(403);
     const ok = await t.app.inject({ method: 'POST', url: `/api/alliance/units/${applied.json().id}/review`, headers: bearer(street), payload: { decision: 'verify' } });
     expect(ok.json().status).toBe('verified');
+    // Only verified units claim: with unit.demo's unit back to pending, its claim is refused.
+    await t.dbh.db.updateTable('alliance_units').set({ status: 'pending' }).where('name', '=', '盐南数智科技有限公司').execute();
+    const wish = await t.dbh.db.selectFrom('wishes').select('id').where('status', '=', 'published').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const refused = await t.app.inject({ method: 'POST', url: `/api/wishes/${wish.id}/claim`, headers: bearer(await t.token('unit.demo')) });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.message).toContain('认证');
+    await t.dbh.db.updateTable('alliance_units').set({ status: 'verified' }).where('name', '=', '盐南数智科技有限公司').execute();
   });
 
   it('a co-building project\'s progress rolls up from weighted milestones; the public sees it', async () => {

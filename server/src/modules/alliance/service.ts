@@ -111,7 +111,7 @@ export async function createProject(db: Db, auth: AuthContext, actor: Actor, inp
   return db.transaction().execute(async (tx) => {
     const units = await tx.selectFrom('alliance_units').select(['id', 'status']).where('id', 'in', [input.ownerUnitId, ...(input.partnerUnitIds ?? [])]).execute();
     const owner = units.find((u) => u.id === input.ownerUnitId);
-    if (!owner || owner.status !== 'verified') throw fieldError('ownerUnitId', 'unit_not_verified');
+    if (!owner || owner.status !== 'verified') throw fieldError('ownerUnitId', 'owner_unit_invalid');
     if (units.length !== new Set([input.ownerUnitId, ...(input.partnerUnitIds ?? [])]).size) throw fieldError('partnerUnitIds', 'no_such_unit');
     if (input.regionId) await regionFieldInScope(tx, auth, 'regionId', input.regionId);
     if (input.needId) {
@@ -205,4 +205,11 @@ export async function allianceStats(db: Db, by: 'unit' | 'community') {
       (select count(*) from station_checkins k join stations s on s.id = k.station_id where s.region_id = c.id) as station_checkins
     from regions c where c.level = 'community' order by c.sort, c.id`.execute(db);
   return rows.rows.map((r) => ({ id: r.id, name: r.name, resources: Number(r.resources), needsMet: Number(r.needs_met), projects: Number(r.projects), volunteerHours: Number(r.volunteer_hours), stationCheckins: Number(r.station_checkins) }));
+}
+
+/** Whether an organisation is a verified alliance unit (only verified units may claim wishes). */
+export async function isVerifiedUnitOrg(db: Executor, organisationId: number | null) {
+  if (!organisationId) return false;
+  const u = await db.selectFrom('alliance_units').select('status').where('organisation_id', '=', organisationId).executeTakeFirst();
+  return u?.status === 'verified';
 }

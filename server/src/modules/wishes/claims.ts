@@ -7,6 +7,7 @@ import { saveImage } from '../../core/files.js';
 import { notify } from '../../core/notify.js';
 import { isInScope } from '../../core/scope.js';
 import { publicClaimerName, wishCode } from './present.js';
+import { isVerifiedUnitOrg } from '../alliance/service.js';
 import type { WishDeps } from './service.js';
 import { recordWishEvent } from './timeline.js';
 
@@ -19,6 +20,8 @@ const alreadyClaimed = () => new AppError(409, 'already_claimed');
  */
 export async function claimWish(d: WishDeps, auth: AuthContext, actor: Actor, id: number) {
   if (!can(auth.permissions, 'wish:claim')) throw new AppError(403, 'forbidden');
+  // An alliance unit claims only once a worker has verified it.
+  if (auth.roles.includes('alliance_unit') && !(await isVerifiedUnitOrg(d.db, auth.organisationId))) throw new AppError(403, 'unit_not_verified');
   try {
     return await d.db.transaction().execute(async (tx) => {
       const w = await tx.selectFrom('wishes as w').innerJoin('seasons as s', 's.id', 'w.season_id')
