@@ -44,6 +44,11 @@ describe('the three lists and matching', () => {
     expect((await t.app.inject({ url: `/api/needs/${need.id}/suggestions`, headers: bearer(await t.token('resident.demo')) })).statusCode).toBe(403);
     const forUnit = (await t.app.inject({ url: '/api/me/matching-needs', headers: bearer(await t.token('unit.demo')) })).json();
     expect(forUnit.items.length).toBeGreaterThan(0);
+    // A unit account knows its unit; anyone lists what they themselves offered.
+    const me = (await t.app.inject({ url: '/api/auth/me', headers: bearer(await t.token('unit.demo')) })).json();
+    expect(me.allianceUnit).toMatchObject({ name: '盐南数智科技有限公司', status: 'verified' });
+    const mine = (await t.app.inject({ url: '/api/resources?mine=true', headers: bearer(await t.token('member.demo')) })).json();
+    expect(mine.items.map((r: any) => r.id)).toEqual([other.id]);
   });
 
   it('season-end assignment respects capacity, is no worse than greedy, and claims nothing until accepted', async () => {

@@ -30,6 +30,7 @@ export interface Me {
   account: { id: number; username: string; displayName: string; phone: string | null };
   person: { id: number; name: string; sex: 'M' | 'F'; householdId: number | null; address: string | null; community: { id: number; name: string } | null } | null;
   organisation: { id: number; name: string; kind: string } | null;
+  allianceUnit: { id: number; name: string; status: 'pending' | 'verified' | 'rejected'; isCommitteeUnit: boolean } | null;
   roles: RoleRef[];
   permissions: string[];
   scope: Region | null;

@@ -95,12 +95,13 @@ export async function offerResource(db: Db, auth: AuthContext, actor: Actor, inp
   });
 }
 
-export async function listResources(db: Db, f: { category?: NeedCategory; unitId?: number }, page: PageQuery) {
+export async function listResources(db: Db, f: { category?: NeedCategory; unitId?: number; offeredBy?: number }, page: PageQuery) {
   let q = db.selectFrom('resources as r').leftJoin('alliance_units as u', 'u.id', 'r.unit_id')
     .select(['r.id', 'r.kind', 'r.category', 'r.title', 'r.description', 'r.capacity', 'r.used', 'r.value_cap_fen', 'r.available_from', 'r.available_until', 'r.conditions', 'r.status', 'u.name as unit_name', 'r.unit_id'])
     .where('r.status', '=', 'active').orderBy('r.id', 'desc');
   if (f.category) q = q.where('r.category', '=', f.category);
   if (f.unitId) q = q.where('r.unit_id', '=', f.unitId);
+  if (f.offeredBy) q = q.where('r.offered_by', '=', f.offeredBy);
   const res = await paginate(q, page);
   return { ...res, items: res.items.map((r) => ({ id: r.id, kind: r.kind, category: r.category, title: r.title, description: r.description, capacity: r.capacity, used: r.used, remaining: r.capacity - r.used, valueCap: r.value_cap_fen == null ? null : r.value_cap_fen / 100, availableFrom: r.available_from, availableUntil: r.available_until, conditions: r.conditions, unitId: r.unit_id, unitName: r.unit_name })) };
 }

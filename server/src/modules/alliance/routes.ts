@@ -134,8 +134,8 @@ export async function matchingRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.status(201).send(await createNeed(db, requireAuth(req), actorFromRequest(req), req.body)));
 
   r.get('/api/resources', {
-    schema: { tags, summary: '资源清单', querystring: pageQuery.extend({ category: z.enum(needCategories).optional(), unitId: optionalId }) },
-  }, async (req) => listResources(db, req.query, req.query));
+    schema: { tags, summary: '资源清单（mine=true：本人发布的）', querystring: pageQuery.extend({ category: z.enum(needCategories).optional(), unitId: optionalId, mine: z.enum(['true', 'false']).optional() }) },
+  }, async (req) => listResources(db, { ...req.query, offeredBy: req.query.mine === 'true' ? requireAuth(req).accountId : undefined }, req.query));
 
   r.post('/api/resources', {
     schema: {

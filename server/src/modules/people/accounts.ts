@@ -34,6 +34,7 @@ export async function describeAccount(db: Executor, accountId: number) {
     ? await db.selectFrom('persons as p').select(['p.id', 'p.name', 'p.sex', 'p.household_id', 'p.region_path as path']).where('p.id', '=', a.person_id).executeTakeFirst()
     : undefined;
   const org = a.organisation_id ? await db.selectFrom('organisations').select(['id', 'name', 'kind']).where('id', '=', a.organisation_id).executeTakeFirst() : undefined;
+  const unit = a.organisation_id ? await db.selectFrom('alliance_units').select(['id', 'name', 'status', 'is_committee_unit as isCommitteeUnit']).where('organisation_id', '=', a.organisation_id).executeTakeFirst() : undefined;
   const address = person ? (await addressesOf(db, [person.path])).get(person.path) ?? '' : null;
   const community = person
     ? await db.selectFrom('regions').select(['id', 'name']).where('level', '=', 'community').where('id', 'in', person.path.split('/').filter(Boolean).map(Number)).executeTakeFirst()
@@ -42,6 +43,7 @@ export async function describeAccount(db: Executor, accountId: number) {
     account: { id: a.id, username: a.username, displayName: a.display_name, phone: maskPhone(a.phone) },
     person: person ? { id: person.id, name: person.name, sex: person.sex, householdId: person.household_id, address, community: community ?? null } : null,
     organisation: org ?? null,
+    allianceUnit: unit ?? null,
     roles: roleTable.map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en })),
     permissions: [...permissionsOf(roles, roleTable)].sort(),
     scope: scope ? presentRegion(scope) : null,
