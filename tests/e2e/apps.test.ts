@@ -52,7 +52,8 @@ describe('the three web apps in a real browser', () => {
     const panel = page.getByTestId('overview-panel');
     await panel.waitFor();
     const overview = await (await page.request.get(`${base}/api/cockpit/overview`)).json();
-    await expect.poll(async () => (await panel.textContent())?.replace(/[,\s]/g, '')).toContain(String(overview.totals.residents));
+    // The digit cards count up to their value, so wait for them to settle.
+    await expect.poll(async () => (await panel.textContent())?.replace(/[,\s]/g, ''), { timeout: 15_000 }).toContain(String(overview.totals.residents));
     await page.getByTestId('chart-residents').locator('canvas').first().waitFor();
     await shot(page, 'screen-overview');
     expect(errors).toEqual([]);
