@@ -52,3 +52,28 @@ export function findInTree(nodes: RegionNode[], id: number): RegionNode | null {
 export const NEXT_LEVEL: Partial<Record<RegionLevel, RegionLevel>> = {
   district: 'street', street: 'community', community: 'compound', compound: 'building', building: 'unit', unit: 'room',
 };
+
+/**
+ * The lazy loader both region trees use (el-tree `load`): the scope subtree at the
+ * root, with its roots opened, then each node's children on demand.
+ */
+export function lazyRegionLoader(tree: () => { getNode(key: number): { expand(): void } | undefined } | undefined, onError: (e: unknown) => void) {
+  return async (node: any, resolve: (data: any[]) => void, reject: () => void) => {
+    try {
+      if (node.level === 0) {
+        const roots = await fetchRegionTree();
+        resolve(roots);
+        setTimeout(() => roots.forEach((r) => tree()?.getNode(r.id)?.expand()), 0);
+        return;
+      }
+      resolve(await childrenOf(node.data));
+    } catch (e) {
+      onError(e);
+      reject();
+    }
+  };
+}
+
+/** The tree filter: by name, or by code ignoring case. */
+export const filterRegionNode = (value: string, data: any) =>
+  !value || String(data.name).includes(value) || String(data.code).toLowerCase().includes(value.toLowerCase());
