@@ -8,8 +8,10 @@ import fastifyStatic from '@fastify/static';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
-import { installErrorHandling } from './core/errors.js';
+import { frameworkErrors, installErrorHandling } from './core/errors.js';
 import { installAuth } from './core/auth/plugin.js';
+import { sharedSecret } from './core/auth/secrets.js';
+import { installInputGuard } from './core/input-guard.js';
 import { authRoutes } from './core/auth/routes.js';
 import { regionRoutes } from './modules/regions/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
@@ -51,10 +53,12 @@ export interface BuildOptions {
 export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the configured proxies (TRUST_PROXY); otherwise the peer is the client.
+    trustProxy: config.trustProxy.length ? config.trustProxy : false,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    frameworkErrors,
   });
   app.decorate('dbh', dbh);
   app.decorate('config', config);
@@ -70,11 +74,22 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+  if (!config.trustProxy.length) {
+    // Behind an unconfigured proxy every client would share the proxy's address (and its sign-in limit): say so once.
+    let warned = false;
+    app.addHook('onRequest', async (req) => {
+      if (warned || !req.headers['x-forwarded-for']) return;
+      warned = true;
+      req.log.warn({ peer: req.ip }, 'X-Forwarded-For ignored: TRUST_PROXY is not set, so the TCP peer is taken as the client. Set TRUST_PROXY to the proxy addresses if this server is behind one.');
+    });
+  }
 
-  await app.register(cookie);
+  // The secret signs the visitor cookie (view counts); the same on every instance.
+  await app.register(cookie, { secret: config.cookieSecret ?? await sharedSecret(dbh.db, 'cookie') });
   await app.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: 9 } });
   installErrorHandling(app);
   installAuth(app, dbh.db);
+  installInputGuard(app);
 
   await app.register(swagger, {
     openapi: {

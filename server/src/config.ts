@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Process configuration, read once from the environment. */
@@ -10,6 +11,14 @@ export interface Config {
   /** Where the built web apps are served from. */
   webDist: string;
   sessionTtlHours: number;
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs); empty: none, the client is the TCP peer. */
+  trustProxy: string[];
+  /** Signs the visitor cookie; unset: a secret made once and kept in the database (shared by all instances). */
+  cookieSecret?: string;
+  /** WeChat Official Account endpoint: token; safe-mode EncodingAESKey and the AppID it is bound to. */
+  wechatOaToken?: string;
+  wechatOaAesKey?: string;
+  wechatOaAppId?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -21,5 +30,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: env.NODE_ENV === 'production',
     webDist: path.resolve(env.WEB_DIST ?? path.join(import.meta.dirname, '../../web/dist')),
     sessionTtlHours: Number(env.SESSION_TTL_HOURS ?? 12),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY ?? ''),
+    cookieSecret: env.COOKIE_SECRET || undefined,
+    wechatOaToken: env.WECHAT_OA_TOKEN || undefined,
+    wechatOaAesKey: parseAesKey(env.WECHAT_OA_AES_KEY || undefined, env.WECHAT_OA_APPID || undefined),
+    wechatOaAppId: env.WECHAT_OA_APPID || undefined,
   };
+}
+
+/** "10.0.0.1, 10.1.0.0/16, loopback" → entries for Fastify's trustProxy; a typo stops the start, never trusts everyone. */
+export function parseTrustProxy(value: string): string[] {
+  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const e of entries) {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(e)) continue;
+    const [addr, bits, ...rest] = e.split('/');
+    const kind = isIP(addr);
+    const ok = kind && !rest.length && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128)));
+    if (!ok) throw new Error(`TRUST_PROXY: "${e}" is not an IP address or CIDR (e.g. 10.0.0.1 or 10.0.0.0/8)`);
+  }
+  return entries;
+}
+
+/** WeChat's EncodingAESKey: 43 base64 characters that decode to a 32-byte key; safe mode needs the AppID as well. */
+function parseAesKey(key: string | undefined, appId: string | undefined): string | undefined {
+  if (!key) return undefined;
+  if (!/^[A-Za-z0-9+/]{43}$/.test(key) || Buffer.from(`${key}=`, 'base64').length !== 32) {
+    throw new Error('WECHAT_OA_AES_KEY must be the 43-character EncodingAESKey from the WeChat console');
+  }
+  if (!appId) throw new Error('WECHAT_OA_AES_KEY is set: set WECHAT_OA_APPID too (the AppID the messages are encrypted for)');
+  return key;
 }

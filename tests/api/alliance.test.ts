@@ -14,8 +14,11 @@ describe('red alliance: units, co-building projects, convenience stations', () =
     expect(committee.total).toBe(65);
     expect(committee.items.every((u: any) => u.isCommitteeUnit)).toBe(true);
     expect(committee.items[0].contactPhone).toMatch(/\*{4}/);
-    const managed = (await t.app.inject({ url: '/api/alliance/units?pageSize=1', headers: bearer(await t.token('street.huanghai')) })).json();
+    const managed = (await t.app.inject({ url: '/api/alliance/units?pageSize=1', headers: bearer(await t.token('admin')) })).json();
     expect(managed.total).toBe(184);
+    // The one pending application belongs to another street's committee: 黄海街道's workers do not see it.
+    const street = (await t.app.inject({ url: '/api/alliance/units?pageSize=1&status=pending', headers: bearer(await t.token('street.huanghai')) })).json();
+    expect(street.total).toBe(0);
     const demo = (await t.app.inject({ url: `/api/alliance/units?q=${encodeURIComponent('盐南数智')}` })).json().items[0];
     expect(demo).toMatchObject({ kind: 'enterprise', status: 'verified', isCommitteeUnit: true });
     expect(demo.record.wishesFulfilled).toBeGreaterThanOrEqual(0);
@@ -79,9 +82,13 @@ describe('red alliance: units, co-building projects, convenience stations', () =
     const near = (await t.app.inject({ url: '/api/stations?lat=33.36&lng=120.19&pageSize=10' })).json().items;
     const d = near.map((s: any) => s.distanceKm);
     expect([...d].sort((a: number, b: number) => a - b)).toEqual(d);
-    const first = await t.app.inject({ method: 'POST', url: `/api/stations/${near[0].id}/checkin`, headers: { cookie: 'rc_vid=visitor-a' } });
-    await t.app.inject({ method: 'POST', url: `/api/stations/${near[0].id}/checkin`, headers: { cookie: 'rc_vid=visitor-a' } });
-    const second = await t.app.inject({ method: 'POST', url: `/api/stations/${near[0].id}/checkin`, headers: { cookie: 'rc_vid=visitor-b' } });
+    // Visitor A checks in twice with the signed visitor cookie the server gave it; visitor B, elsewhere, once.
+    const checkin = (remoteAddress: string, cookie?: string) => t.app.inject({ method: 'POST', url: `/api/stations/${near[0].id}/checkin`, remoteAddress, headers: cookie ? { cookie } : {} });
+    const first = await checkin('10.9.0.1');
+    const cookieA = String(first.headers['set-cookie']).split(';')[0];
+    expect(cookieA).toMatch(/^rc_vid=/);
+    expect((await checkin('10.9.0.1', cookieA)).json().checkins).toBe(first.json().checkins);
+    const second = await checkin('172.16.5.5');
     expect(second.json().checkins).toBe(first.json().checkins + 1);
     const cockpit = (await t.app.inject({ url: '/api/cockpit/overview', headers: bearer(await t.token('admin')) })).json();
     expect(cockpit.stations.checkinsToday).toBeGreaterThanOrEqual(2);

@@ -64,7 +64,8 @@ describe('auth', () => {
     const right = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'owners.xiangshuwan', password: DEMO_PASSWORD } });
     expect(right.statusCode).toBe(423);
     // When the lock has run out, the right password works and the counter resets.
-    await t.dbh.db.updateTable('accounts').set({ locked_until: new Date(Date.now() - 1000) }).where('username', '=', 'owners.xiangshuwan').execute();
+    const id = (await t.dbh.db.selectFrom('accounts').select('id').where('username', '=', 'owners.xiangshuwan').executeTakeFirstOrThrow()).id;
+    await t.dbh.db.updateTable('auth_throttle').set({ expires_at: new Date(Date.now() - 1000) }).where('account_id', '=', id).execute();
     const after = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'owners.xiangshuwan', password: DEMO_PASSWORD } });
     expect(after.statusCode).toBe(200);
     const row = await t.dbh.db.selectFrom('accounts').select(['failed_logins', 'locked_until']).where('username', '=', 'owners.xiangshuwan').executeTakeFirstOrThrow();

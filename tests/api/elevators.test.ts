@@ -40,7 +40,23 @@ describe('elevator retrofit projects', () => {
     const worker = await t.token('community.luming');
     const skip = await t.app.inject({ method: 'POST', url: `/api/elevators/${mine[0].id}/stage`, headers: bearer(worker), payload: { stage: 'construction' } });
     expect(skip.statusCode).toBe(400);
-    const next = await t.app.inject({ method: 'POST', url: `/api/elevators/${mine[0].id}/stage`, headers: bearer(worker), payload: { stage: 'owners_agreement', responsible: '鹿鸣社区居委会', documents: [{ name: '业主协议.pdf' }] } });
+    const advance = (extra: Record<string, unknown> = {}) => t.app.inject({ method: 'POST', url: `/api/elevators/${mine[0].id}/stage`, headers: bearer(worker), payload: { stage: 'owners_agreement', responsible: '鹿鸣社区居委会', documents: [{ name: '业主协议.pdf' }], ...extra } });
+    // Not past "业主表决" without a passed vote of this unit's owners.
+    const noVote = await advance();
+    expect(noVote.statusCode).toBe(409);
+    expect(noVote.json().error.code).toBe('elevator_needs_vote');
+    const project = await t.dbh.db.selectFrom('elevator_projects').select(['unit_id', 'unit_path']).where('id', '=', mine[0].id).executeTakeFirstOrThrow();
+    const closedVote = async (scopePath: string, scopeId: number, passed: boolean) => {
+      const c = await t.dbh.db.insertInto('consultations').values({ topic: '加装电梯', scope_region_id: scopeId, scope_path: scopePath }).returning('id').executeTakeFirstOrThrow();
+      return (await t.dbh.db.insertInto('votes').values({ consultation_id: c.id, title: '加装电梯表决', rule: 'major', thresholds: JSON.stringify({}), status: 'closed', result: JSON.stringify({ passed }) }).returning('id').executeTakeFirstOrThrow()).id;
+    };
+    const failed = await closedVote(project.unit_path, project.unit_id, false);
+    expect((await advance({ voteId: failed })).statusCode).toBe(409);
+    const otherUnit = await t.dbh.db.selectFrom('regions').select(['id', 'path']).where('level', '=', 'unit').where('id', '<>', project.unit_id).where('path', 'like', `${project.unit_path.split('/').slice(0, -4).join('/')}/%`).executeTakeFirstOrThrow();
+    const elsewhere = await closedVote(otherUnit.path, otherUnit.id, true);
+    expect((await advance({ voteId: elsewhere })).statusCode).toBe(400); // another unit's vote cannot be linked
+    expect((await t.dbh.db.selectFrom('elevator_projects').select('stage').where('id', '=', mine[0].id).executeTakeFirstOrThrow()).stage).toBe('vote');
+    const next = await advance({ voteId: await closedVote(project.unit_path, project.unit_id, true) });
     expect(next.statusCode).toBe(200);
     expect(next.json().stages.map((s: any) => s.stage)).toEqual(['willingness_survey', 'vote', 'owners_agreement']);
     expect(next.json().stages[1].completedOn).not.toBeNull();

@@ -9,8 +9,10 @@ const signed = (extra = '') => {
   const timestamp = String(Math.floor(Date.now() / 1000)), nonce = String(Math.floor(Math.random() * 1e9));
   return `signature=${wechatSignature(DEMO_WECHAT_TOKEN, timestamp, nonce)}&timestamp=${timestamp}&nonce=${nonce}${extra}`;
 };
+// Each message its own MsgId: the endpoint handles a MsgId once.
+let msgId = 1234567890;
 const textMessage = (openid: string, content: string) =>
-  `<xml><ToUserName><![CDATA[gh_redcom]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>1234567890</MsgId></xml>`;
+  `<xml><ToUserName><![CDATA[gh_redcom]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${++msgId}</MsgId></xml>`;
 const contentOf = (xml: string) => /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(xml)?.[1];
 
 describe('wish intake channels', () => {

@@ -44,9 +44,17 @@ describe('micro-wishes: the whole lifecycle', () => {
     const unit = await t.token('unit.demo');
     const claim = await t.app.inject({ method: 'POST', url: `/api/wishes/${id}/claim`, headers: bearer(unit) });
     expect(claim.statusCode).toBe(200);
-    // The claimer sees whom to deliver to; another claimer does not.
+    // The claimer asks for whom to deliver to, explicitly, once the claim has stood 30 minutes; another claimer cannot.
     const asClaimer = (await t.app.inject({ url: `/api/wishes/${id}`, headers: bearer(unit) })).json();
-    expect(asClaimer.beneficiaryContact.phone).toMatch(/^1\d{10}$/);
+    expect(asClaimer.beneficiaryContact).toBeUndefined();
+    expect(asClaimer.abilities).toMatchObject({ contact: true, fulfil: true, withdrawClaim: true, claim: false, review: false });
+    const contact = (who: string) => t.app.inject({ method: 'POST', url: `/api/wishes/${id}/contact`, headers: bearer(who) });
+    const early = await contact(unit);
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.message).toContain('30 分钟');
+    await t.dbh.db.updateTable('wish_claims').set({ claimed_at: new Date(Date.now() - 31 * 60_000) }).where('wish_id', '=', id).execute();
+    expect((await contact(unit)).json().contact.phone).toMatch(/^1\d{10}$/);
+    expect((await contact(await t.token('member.demo'))).statusCode).toBe(403);
     const asOther = (await t.app.inject({ url: `/api/wishes/${id}`, headers: bearer(await t.token('member.demo')) })).json();
     expect(asOther.beneficiaryContact).toBeUndefined();
     const logged = await t.dbh.db.selectFrom('pi_access_log').select('purpose').where('purpose', 'like', '认领送达%').execute();

@@ -5,7 +5,9 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../server/src/core/db.js';
 import { redcom } from '../helpers/cli.js';
-import { pgAdmin, pgReachable, pgUrl, uniqueDbName } from '../helpers/pg.js';
+import { pgAdmin, pgReachable, pgRequired, pgUrl, uniqueDbName } from '../helpers/pg.js';
+
+const pgUp = await pgRequired();
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redcom-cli-'));
 const pgDbs: string[] = [];
@@ -83,11 +85,7 @@ describe('redcom backup / restore / audit verify', () => {
     expect(broken.out).toContain(`BROKEN at record #${target}`);
   });
 
-  it('works the same on PostgreSQL, and a PGlite backup restores into PostgreSQL', async () => {
-    if (!(await pgReachable())) {
-      if (process.env.CI) throw new Error('PostgreSQL unreachable on CI');
-      return;
-    }
+  it.runIf(pgUp)('works the same on PostgreSQL, and a PGlite backup restores into PostgreSQL', async () => {
     const p1 = await pgEnv();
     expect(redcom(['seed'], p1).code).toBe(0);
     const pgFile = path.join(tmp, 'p1.bak');

@@ -21,7 +21,7 @@ export interface TestApp {
 }
 
 /** A fresh copy of the seeded demo database, on PGlite or PostgreSQL per TEST_DB, and the app on it. */
-export async function createTestApp(opts: { logger?: FastifyBaseLogger } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { logger?: FastifyBaseLogger; env?: Record<string, string> } = {}): Promise<TestApp> {
   const kind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
   let dbh: DbHandle;
   let dropDb: (() => Promise<void>) | undefined;
@@ -36,7 +36,7 @@ export async function createTestApp(opts: { logger?: FastifyBaseLogger } = {}): 
   }
   await migrate(dbh.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redcom-app-'));
-  const config = { ...loadConfig({ DATA_DIR: dataDir }), webDist: path.join(dataDir, 'no-web') };
+  const config = { ...loadConfig({ DATA_DIR: dataDir, ...opts.env }), webDist: path.join(dataDir, 'no-web') };
   const app = await buildApp({ config, dbh, logger: opts.logger });
   await app.ready();
   const tokens = new Map<string, string>();

@@ -20,3 +20,10 @@ export async function pgReachable(): Promise<boolean> {
 }
 
 export const uniqueDbName = (prefix: string) => `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+
+/** For tests that need the server: false skips them visibly (it.runIf) on a laptop; on CI a missing server fails the run. */
+export async function pgRequired(): Promise<boolean> {
+  const up = await pgReachable();
+  if (!up && process.env.CI) throw new Error('PostgreSQL is unreachable at 127.0.0.1:5432 on CI: the PostgreSQL tests must run');
+  return up;
+}

@@ -67,6 +67,37 @@ function send(reply: FastifyReply, locale: Locale, status: number, code: string,
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 
+/** `Key (region_id, kind)=…` in a PostgreSQL error detail → `regionId`, the field the client sent. */
+function fieldFromDetail(detail: unknown, fallback: string) {
+  const m = /^Key \(([^)]+)\)/.exec(String(detail ?? ''));
+  const column = m?.[1]?.split(',').pop()?.trim();
+  return column ? column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : fallback;
+}
+
+/**
+ * PostgreSQL errors that only bad input causes (SQLSTATE class 22 data exceptions, unique and
+ * foreign-key violations) as 4xx; on PGlite and node-postgres alike the error carries `code`.
+ */
+function databaseInputError(err: unknown): { status: number; code: string; fields: Record<string, FieldProblem> } | null {
+  const e = err as { code?: unknown; detail?: unknown; severity?: unknown };
+  if (typeof e?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code) || e.severity === undefined) return null;
+  if (e.code === '23505') return { status: 409, code: 'conflict', fields: { [fieldFromDetail(e.detail, 'body')]: { key: 'taken' } } };
+  if (e.code === '23503') return { status: 400, code: 'validation_failed', fields: { [fieldFromDetail(e.detail, 'body')]: { key: 'no_such_reference' } } };
+  if (e.code === '23514') return { status: 400, code: 'validation_failed', fields: { body: { key: 'invalid' } } };
+  if (e.code.startsWith('22')) {
+    const key = e.code === '22003' ? 'out_of_range' : e.code === '22007' || e.code === '22008' ? 'invalid_date' : e.code === '22021' || e.code === '22P05' ? 'bad_characters' : 'invalid';
+    return { status: 400, code: 'validation_failed', fields: { body: { key } } };
+  }
+  return null;
+}
+
+/** Errors Fastify raises before routing (a path that is not valid percent-encoded UTF-8), in the same shape. */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const locale = localeOf(req);
+  if (err.code === 'FST_ERR_BAD_URL') return send(reply, locale, 400, 'validation_failed', t(locale, 'validation_failed'), { url: { key: 'bad_characters' } });
+  return send(reply, locale, err.statusCode && err.statusCode < 500 ? err.statusCode : 400, 'bad_request', t(locale, 'bad_request'));
+}
+
 /** One error shape for everything: {"error":{"code","message","fields"?}}; never a stack trace. */
 export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
@@ -96,6 +127,12 @@ export function installErrorHandling(app: FastifyInstance) {
     }
     if (!isResponseSerializationError(err) && err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return send(reply, locale, err.statusCode, 'bad_request', t(locale, 'bad_request'));
+    }
+    const fromDb = databaseInputError(err);
+    if (fromDb) {
+      // A second guard: the edge should have refused this input; log it so the gap gets fixed there.
+      req.log.warn({ err, reqId: req.id }, 'bad input reached the database');
+      return send(reply, locale, fromDb.status, fromDb.code, t(locale, fromDb.code), fromDb.fields);
     }
     req.log.error({ err, reqId: req.id }, 'unhandled error');
     return send(reply, locale, 500, 'internal', t(locale, 'internal', { requestId: req.id }));

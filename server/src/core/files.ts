@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Executor } from './db.js';
-import { fieldError } from './errors.js';
+import { AppError, fieldError } from './errors.js';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const THUMB_WIDTH = 480;
@@ -41,33 +41,55 @@ export function sniffImage(b: Buffer): 'image/jpeg' | 'image/png' | 'image/webp'
 
 export interface StoredFile { id: number; mime: string; size: number; width: number | null; height: number | null }
 
+/** Images larger than this many pixels are refused from their header, before any decoding (16000×16000 would be 768 MB raw). */
+export const MAX_IMAGE_PIXELS = 40_000_000;
+
+/** An upload checked and re-encoded, ready to be written; made outside any transaction. */
+export interface PreparedImage { mime: 'image/jpeg' | 'image/png' | 'image/webp'; clean: Buffer; thumb: Buffer; width: number | null; height: number | null }
+
 /**
- * Checks an uploaded image by content and size, re-encodes it with the EXIF
- * orientation applied and all metadata (GPS location included) dropped, makes a
- * thumbnail, stores both under generated names and records the file row.
+ * Checks an uploaded image by content, size and pixel count, re-encodes it with
+ * the EXIF orientation applied and all metadata (GPS location included) dropped,
+ * and makes a thumbnail. CPU work: call it before the transaction that stores it,
+ * never inside one (on PGlite every other request would wait for the encoder).
  */
-export async function saveImage(tx: Executor, store: FileStore, bytes: Buffer, uploadedBy: number | null, field = 'photos'): Promise<StoredFile> {
-  if (bytes.length > MAX_IMAGE_BYTES) throw fieldError(field, 'file_too_large', { max: '10 MB' });
+export async function prepareImage(bytes: Buffer, field = 'photos'): Promise<PreparedImage> {
+  if (bytes.length > MAX_IMAGE_BYTES) throw fieldError(field, 'file_too_large', { max: '10 MB' }, 413);
   const mime = sniffImage(bytes);
   if (!mime) throw fieldError(field, 'not_an_image');
-  let clean: Buffer, thumb: Buffer, meta: sharp.Metadata;
+  const tooManyPixels = () => fieldError(field, 'image_too_many_pixels', { max: `${MAX_IMAGE_PIXELS / 1_000_000} MP` }, 413);
   try {
-    const img = sharp(bytes, { failOn: 'error' }).rotate();
+    const header = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+    if ((header.width ?? 0) * (header.height ?? 0) > MAX_IMAGE_PIXELS) throw tooManyPixels();
+    const img = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
     const format = mime === 'image/jpeg' ? 'jpeg' : mime === 'image/png' ? 'png' : 'webp';
-    clean = await img.clone().toFormat(format).toBuffer(); // sharp writes no metadata unless asked
-    meta = await sharp(clean).metadata();
-    thumb = await img.clone().resize({ width: THUMB_WIDTH, withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
-  } catch {
+    const clean = await img.clone().toFormat(format).toBuffer({ resolveWithObject: true }); // sharp writes no metadata unless asked
+    const thumb = await img.clone().resize({ width: THUMB_WIDTH, withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
+    return { mime, clean: clean.data, thumb, width: clean.info.width ?? null, height: clean.info.height ?? null };
+  } catch (err: any) {
+    if (err instanceof AppError) throw err;
+    if (/pixel limit/i.test(String(err?.message))) throw tooManyPixels();
     throw fieldError(field, 'not_an_image');
   }
+}
+
+/** Prepares several uploads one after another (one decoded image in memory at a time). */
+export async function prepareImages(list: Buffer[], field = 'photos'): Promise<PreparedImage[]> {
+  const out: PreparedImage[] = [];
+  for (const bytes of list) out.push(await prepareImage(bytes, field));
+  return out;
+}
+
+/** Stores a prepared image and its thumbnail under generated names and records the file row, in the caller's transaction. */
+export async function saveImage(tx: Executor, store: FileStore, image: PreparedImage, uploadedBy: number | null): Promise<StoredFile> {
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  const key = `${day}/${randomUUID()}.${mime.split('/')[1]}`;
+  const key = `${day}/${randomUUID()}.${image.mime.split('/')[1]}`;
   const thumbKey = key.replace(/\.\w+$/, '.thumb.webp');
-  await store.put(key, clean);
-  await store.put(thumbKey, thumb);
+  await store.put(key, image.clean);
+  await store.put(thumbKey, image.thumb);
   const row = await tx.insertInto('files').values({
-    storage_key: key, thumb_key: thumbKey, mime, size: clean.length, width: meta.width ?? null, height: meta.height ?? null,
-    sha256: createHash('sha256').update(clean).digest('hex'), uploaded_by: uploadedBy,
+    storage_key: key, thumb_key: thumbKey, mime: image.mime, size: image.clean.length, width: image.width, height: image.height,
+    sha256: createHash('sha256').update(image.clean).digest('hex'), uploaded_by: uploadedBy,
   }).returning(['id', 'mime', 'size', 'width', 'height']).executeTakeFirstOrThrow();
   return row;
 }

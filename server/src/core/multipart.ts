@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError, fieldError } from './errors.js';
 import { MAX_IMAGE_BYTES } from './files.js';
+import { assertCleanInput } from './input-guard.js';
 
 export interface MultipartForm { files: Buffer[]; fields: Record<string, string> }
 
@@ -27,5 +28,6 @@ export async function readMultipart(req: FastifyRequest, fileField: string, maxF
     if (err?.code === 'FST_FILES_LIMIT') throw fieldError(fileField, 'too_many_photos', { max: maxFiles });
     throw fieldError(fileField, 'bad_multipart');
   }
+  assertCleanInput(fields);
   return { files, fields };
 }

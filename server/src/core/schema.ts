@@ -142,7 +142,7 @@ export interface WishClaimsTable {
   id: Id; wish_id: number; claimer_id: number; claimer_org_id: number | null; claimer_name: string;
   status: Generated<'live' | 'fulfilled' | 'expired' | 'revoked' | 'withdrawn'>;
   claimed_at: Generated<Date>; due_at: Timestamp; reminded_at: Timestamp | null; ended_at: Timestamp | null; end_reason: string | null;
-  fulfil_note: string | null; fulfilled_at: Timestamp | null;
+  fulfil_note: string | null; fulfilled_at: Timestamp | null; contact_revealed_at: Generated<Date | null>;
 }
 export interface WishEventsTable { id: Id; wish_id: number; kind: string; at: Generated<Date>; actor_id: number | null; data: ColumnType<unknown, string, string> }
 export interface WishViewsTable { wish_id: number; visitor: string; day: string }
@@ -227,10 +227,14 @@ export interface ResourcesTable {
   lat: number | null; lng: number | null; available_from: string | null; available_until: string | null; conditions: string | null;
   status: Generated<'active' | 'paused' | 'withdrawn'>; created_at: Generated<Date>; updated_at: Generated<Date>;
 }
-export interface AssignmentProposalsTable { id: Id; season_id: number; status: Generated<'proposed' | 'accepted' | 'discarded'>; wishes: number; placed: number; cost: number; greedy_cost: number; created_by: number | null; created_at: Generated<Date> }
+export interface AssignmentProposalsTable { id: Id; season_id: number; status: Generated<'proposed' | 'accepted' | 'discarded'>; wishes: number; placed: number; cost: number; greedy_cost: number; created_by: number | null; created_at: Generated<Date>; scope_path: string | null }
 export interface AssignmentItemsTable { proposal_id: number; wish_id: number; unit_id: number; resource_id: number | null; score: number; accepted_at: Timestamp | null; outcome: string | null }
 
 export interface SchemaMigrationsTable { name: string; applied_at: Generated<Date> }
+export interface AuthThrottleTable { key: string; account_id: number | null; attempts: number; max_attempts: number; expires_at: Timestamp }
+export interface WechatMessagesTable { key: string; received_at: Generated<Date> }
+export interface AppSecretsTable { name: string; value: string; created_at: Generated<Date> }
+export interface ImportLocksTable { account_id: number; kind: string; token: string; started_at: Generated<Date> }
 
 export interface Database {
   regions: RegionsTable;
@@ -260,6 +264,9 @@ export interface Database {
   outbox: OutboxTable;
   wechat_bindings: WechatBindingsTable;
   wechat_bind_codes: WechatBindCodesTable;
+  auth_throttle: AuthThrottleTable;
+  wechat_messages: WechatMessagesTable;
+  app_secrets: AppSecretsTable;
   room_owners: RoomOwnersTable;
   room_register: RoomRegisterTable;
   consultations: ConsultationsTable;
@@ -281,6 +288,7 @@ export interface Database {
   resources: ResourcesTable;
   assignment_proposals: AssignmentProposalsTable;
   assignment_items: AssignmentItemsTable;
+  import_locks: ImportLocksTable;
 }
 
 export type Region = Selectable<RegionsTable>;

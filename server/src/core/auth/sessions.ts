@@ -4,61 +4,85 @@ import type { Db } from '../db.js';
 import { appendAudit, type Actor } from '../audit.js';
 import { AppError } from '../errors.js';
 import { verifyPassword } from './passwords.js';
+import { atLimit, clearAttempts, clientNetwork, purgeThrottle, takeAttempt, type Attempt } from './throttle.js';
 import type { AuthContext } from './context.js';
 
+/** Wrong passwords per account from one address (network) before that address is locked out of it. */
 export const MAX_FAILED_LOGINS = 5;
+/** Wrong passwords from one address over all names: a spray over many accounts stops here. */
+export const MAX_FAILED_PER_ADDRESS = 30;
+/** Wrong passwords for one account over all addresses: bounds a guesser who holds many addresses. */
+export const MAX_FAILED_PER_ACCOUNT = 50;
 export const LOCK_MINUTES = 15;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const addressKey = (ip: string | null) => `ip:${clientNetwork(ip)}`;
 
 export interface LoginResult { token: string; csrfToken: string; expiresAt: Date; accountId: number }
 
+function refusal(a: Extract<Attempt, { ok: false }>): AppError {
+  return a.key.startsWith('ip:')
+    ? new AppError(429, 'too_many_attempts', 'too_many_attempts', { minutes: a.minutes })
+    : new AppError(423, 'account_locked', 'account_locked', { minutes: a.minutes });
+}
+
 /**
- * Checks the password and opens a session. Five failures in a row lock the
- * account for 15 minutes; the counter is updated in one conditional statement
- * so parallel guesses cannot slip past the limit.
+ * Checks the password and opens a session. The attempt is counted before the
+ * password is checked, in one conditional statement over three keys (account from
+ * this address, this address, the account from anywhere), and refused at any key's
+ * limit: parallel guesses cannot pass it, and a stranger's failures lock the account
+ * only for the stranger's address. A success clears the account's counts.
  */
 export async function login(db: Db, actor: Actor, usernameOrPhone: string, password: string, ttlHours: number, userAgent?: string): Promise<LoginResult> {
   const account = await db.selectFrom('accounts').selectAll()
     .where((eb) => eb.or([eb('username', '=', usernameOrPhone), eb('phone', '=', usernameOrPhone)]))
     .executeTakeFirst();
+  const net = clientNetwork(actor.ip);
+  // An unknown name is counted like a real one, so a lock does not tell which names exist.
+  const pair = account ? `login:${account.id}@${net}` : `login:?${usernameOrPhone.toLowerCase()}@${net}`;
+  const whole = account ? `login:${account.id}` : null;
+  const attempt = await takeAttempt(db, [
+    { key: pair, limit: MAX_FAILED_LOGINS, minutes: LOCK_MINUTES, accountId: account?.id },
+    { key: addressKey(actor.ip), limit: MAX_FAILED_PER_ADDRESS, minutes: LOCK_MINUTES },
+    ...(whole ? [{ key: whole, limit: MAX_FAILED_PER_ACCOUNT, minutes: LOCK_MINUTES, accountId: account!.id }] : []),
+  ]);
+  if (!attempt.ok) throw refusal(attempt);
+  const pairCount = attempt.counts.get(pair)!;
+  const lockedNow = [pair, whole].map((k) => (k ? attempt.counts.get(k) : undefined)).find(atLimit);
+
   if (!account) {
     // Same work as a real check so timing does not reveal which usernames exist.
     await verifyPassword(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    if (atLimit(pairCount)) throw new AppError(423, 'account_locked', 'account_locked', { minutes: pairCount.minutes });
     throw new AppError(401, 'bad_credentials');
-  }
-  const now = new Date();
-  if (account.locked_until && new Date(account.locked_until) > now) {
-    const minutes = Math.ceil((new Date(account.locked_until).getTime() - now.getTime()) / 60000);
-    throw new AppError(423, 'account_locked', 'account_locked', { minutes });
   }
   if (!account.active) throw new AppError(403, 'account_disabled');
 
   if (!(await verifyPassword(password, account.password_hash))) {
-    const row = await db.transaction().execute(async (tx) => {
+    await db.transaction().execute(async (tx) => {
+      // failed_logins / locked_until mirror the counters for the console's "locked" flag.
       const r = await tx.updateTable('accounts')
         .set({
-          // a lock that has run out starts a fresh count
-          failed_logins: sql`case when locked_until is not null and locked_until <= now() then 1 else failed_logins + 1 end`,
-          locked_until: sql`case when (case when locked_until is not null and locked_until <= now() then 1 else failed_logins + 1 end) >= ${MAX_FAILED_LOGINS}
-                            then now() + make_interval(mins => ${LOCK_MINUTES}) else null end`,
+          failed_logins: sql`failed_logins + 1`,
+          ...(lockedNow && { locked_until: sql`greatest(coalesce(locked_until, now()), now() + make_interval(mins => ${lockedNow.minutes}::integer))` }),
         })
         .where('id', '=', account.id)
-        .returning(['failed_logins', 'locked_until'])
+        .returning(['failed_logins'])
         .executeTakeFirstOrThrow();
       await appendAudit(tx, { ...actor, id: account.id, name: account.username }, {
         action: 'auth.login_failed', targetType: 'account', targetId: account.id,
-        summary: { failedLogins: r.failed_logins, locked: r.locked_until != null },
+        summary: { failedLogins: r.failed_logins, locked: !!lockedNow },
       });
-      return r;
     });
-    if (row.locked_until) throw new AppError(423, 'account_locked', 'account_locked', { minutes: LOCK_MINUTES });
+    if (lockedNow) throw new AppError(423, 'account_locked', 'account_locked', { minutes: lockedNow.minutes });
     throw new AppError(401, 'bad_credentials');
   }
 
+  const now = new Date();
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlHours * 3600_000);
+  await clearAttempts(db, [pair, whole!], [addressKey(actor.ip)]);
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('accounts').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', account.id).execute();
     await tx.insertInto('sessions').values({
@@ -114,4 +138,22 @@ export async function resolveSession(db: Db, token: string, via: 'cookie' | 'bea
 
 export async function purgeExpiredSessions(db: Db) {
   await db.deleteFrom('sessions').where('expires_at', '<', new Date()).execute();
+  await purgeThrottle(db);
+}
+
+/**
+ * The current-password check before a password change, under the same limit as
+ * sign-in (per account and per address, counted before the check); false when wrong.
+ */
+export async function checkOwnPassword(db: Db, accountId: number, ip: string | null, password: string): Promise<boolean> {
+  const own = `password:${accountId}`;
+  const attempt = await takeAttempt(db, [
+    { key: own, limit: MAX_FAILED_LOGINS, minutes: LOCK_MINUTES, accountId },
+    { key: addressKey(ip), limit: MAX_FAILED_PER_ADDRESS, minutes: LOCK_MINUTES },
+  ]);
+  if (!attempt.ok) throw new AppError(429, 'too_many_attempts', 'too_many_attempts', { minutes: attempt.minutes });
+  const account = await db.selectFrom('accounts').select('password_hash').where('id', '=', accountId).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(password, account.password_hash))) return false;
+  await clearAttempts(db, [own], [addressKey(ip)]);
+  return true;
 }

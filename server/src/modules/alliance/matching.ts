@@ -9,6 +9,8 @@ import { isInScope, scopePrefix } from '../../core/scope.js';
 import type { NeedCategory } from '../../core/schema.js';
 import { greedyAssign, optimalAssign, type AssignmentProblem } from './assignment.js';
 import { RELATED, scorePair, type UnitStats } from './score.js';
+import { claimInTx } from '../wishes/claims.js';
+import type { WishDeps } from '../wishes/service.js';
 
 /**
  * Every published wish is a need: rows are added for newly published wishes and
@@ -157,7 +159,8 @@ export async function proposeAssignment(db: Db, auth: AuthContext, actor: Actor,
   await syncWishNeeds(db);
   const season = await db.selectFrom('seasons').select('id').where('id', '=', seasonId).executeTakeFirst();
   if (!season) throw notFound();
-  const prefix = scopePrefix(auth) ?? '/none/';
+  const prefix = scopePrefix(auth);
+  if (!prefix) throw outOfScope();
   const needs = await db.selectFrom('needs as n').innerJoin('wishes as w', 'w.id', 'n.wish_id').selectAll('n')
     .where('w.season_id', '=', seasonId).where('w.status', '=', 'published').where('n.region_path', 'like', `${prefix}%`).orderBy('n.id').execute();
   const [resources, stats] = await Promise.all([activeResources(db).where('r.unit_id', 'is not', null).execute(), unitStats(db)]);
@@ -180,19 +183,28 @@ export async function proposeAssignment(db: Db, auth: AuthContext, actor: Actor,
   const greedy = greedyAssign(problem);
   const opt = optimalAssign(problem);
   return db.transaction().execute(async (tx) => {
-    await tx.updateTable('assignment_proposals').set({ status: 'discarded' }).where('season_id', '=', seasonId).where('status', '=', 'proposed').execute();
-    const p = await tx.insertInto('assignment_proposals').values({ season_id: seasonId, wishes: needs.length, placed: opt.assigned, cost: opt.cost, greedy_cost: greedy.cost, created_by: auth.accountId }).returning('id').executeTakeFirstOrThrow();
+    // A new proposal replaces only the open one computed for the same scope.
+    await tx.updateTable('assignment_proposals').set({ status: 'discarded' }).where('season_id', '=', seasonId).where('status', '=', 'proposed').where('scope_path', '=', prefix).execute();
+    const p = await tx.insertInto('assignment_proposals').values({ season_id: seasonId, wishes: needs.length, placed: opt.assigned, cost: opt.cost, greedy_cost: greedy.cost, created_by: auth.accountId, scope_path: prefix }).returning('id').executeTakeFirstOrThrow();
     const items = needs.map((n, w) => ({ n, u: opt.unitOf[w] })).filter((x) => x.u >= 0)
       .map(({ n, u }, k) => ({ proposal_id: p.id, wish_id: n.wish_id!, unit_id: unitIds[u], resource_id: best[needs.indexOf(n)][u].resourceId, score: best[needs.indexOf(n)][u].score, _k: k }));
     for (let i = 0; i < items.length; i += 500) await tx.insertInto('assignment_items').values(items.slice(i, i + 500).map(({ _k, ...x }) => x)).execute();
     await appendAudit(tx, actor, { action: 'assignment.propose', targetType: 'season', targetId: seasonId, summary: { proposalId: p.id, wishes: needs.length, placed: opt.assigned, cost: opt.cost, greedyCost: greedy.cost } });
-    return getProposal(tx, p.id);
+    return getProposal(tx, auth, p.id);
   });
 }
 
-export async function getProposal(db: Executor, proposalId: number) {
-  const p = await db.selectFrom('assignment_proposals').selectAll().where('id', '=', proposalId).executeTakeFirst();
-  if (!p) throw notFound();
+/** A proposal the caller may see: computed for a scope inside the caller's (404 otherwise: its wishes are not theirs to know). */
+async function proposalInScope(db: Executor, auth: AuthContext, proposalId: number, seasonId?: number) {
+  let q = db.selectFrom('assignment_proposals').selectAll().where('id', '=', proposalId);
+  if (seasonId !== undefined) q = q.where('season_id', '=', seasonId);
+  const p = await q.executeTakeFirst();
+  if (!p || !p.scope_path || !isInScope(auth, p.scope_path)) throw notFound();
+  return p;
+}
+
+export async function getProposal(db: Executor, auth: AuthContext, proposalId: number) {
+  const p = await proposalInScope(db, auth, proposalId);
   const items = await db.selectFrom('assignment_items as i').innerJoin('wishes as w', 'w.id', 'i.wish_id').innerJoin('alliance_units as u', 'u.id', 'i.unit_id')
     .select(['i.wish_id', 'w.title', 'i.unit_id', 'u.name as unit_name', 'i.resource_id', 'i.score', 'i.accepted_at', 'i.outcome']).where('i.proposal_id', '=', proposalId).orderBy('i.wish_id').execute();
   return {
@@ -201,48 +213,52 @@ export async function getProposal(db: Executor, proposalId: number) {
   };
 }
 
-export async function latestProposal(db: Db, seasonId: number) {
-  const p = await db.selectFrom('assignment_proposals').select('id').where('season_id', '=', seasonId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+/** The caller's latest proposal for a season: the newest one computed for a scope inside theirs. */
+export async function latestProposal(db: Db, auth: AuthContext, seasonId: number) {
+  const prefix = scopePrefix(auth);
+  if (!prefix) throw notFound();
+  const p = await db.selectFrom('assignment_proposals').select('id').where('season_id', '=', seasonId).where('scope_path', 'like', `${prefix}%`).orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!p) throw notFound();
-  return getProposal(db, p.id);
+  return getProposal(db, auth, p.id);
 }
 
 /**
- * A worker accepts the proposal in whole or in part: each accepted item becomes a
- * claim for its unit (only if the wish is still published — a conditional update,
- * as for any claim) and uses one unit of the resource's capacity.
+ * A worker accepts the proposal in whole or in part, all or nothing: every accepted
+ * item becomes a claim for its unit through the one claim path (claimInTx: verified
+ * units only, notification, audit, live event), if the wish is still published, and
+ * uses one unit of the resource's capacity. Any wish out of scope refuses the whole request.
  */
-export async function acceptProposal(db: Db, auth: AuthContext, actor: Actor, seasonId: number, proposalId: number, wishIds?: number[]) {
-  const p = await db.selectFrom('assignment_proposals').selectAll().where('id', '=', proposalId).where('season_id', '=', seasonId).executeTakeFirst();
-  if (!p) throw notFound();
-  if (p.status !== 'proposed') throw new AppError(409, 'conflict');
-  const { claim_days } = await db.selectFrom('seasons').select('claim_days').where('id', '=', seasonId).executeTakeFirstOrThrow();
-  let items = await db.selectFrom('assignment_items as i').innerJoin('alliance_units as u', 'u.id', 'i.unit_id')
-    .select(['i.wish_id', 'i.unit_id', 'i.resource_id', 'u.name', 'u.organisation_id']).where('i.proposal_id', '=', proposalId).where('i.accepted_at', 'is', null).execute();
-  if (wishIds) items = items.filter((i) => wishIds.includes(i.wish_id));
-  let claimed = 0, skipped = 0;
-  for (const it of items) {
-    await db.transaction().execute(async (tx) => {
-      const w = await tx.selectFrom('wishes').select(['region_path']).where('id', '=', it.wish_id).executeTakeFirstOrThrow();
-      if (!isInScope(auth, w.region_path)) throw outOfScope();
-      const now = new Date();
-      const res = await tx.updateTable('wishes').set({ status: 'claimed', claimed_at: now, updated_at: now }).where('id', '=', it.wish_id).where('status', '=', 'published').executeTakeFirst();
-      if (!res.numUpdatedRows) {
+export async function acceptProposal(d: WishDeps, auth: AuthContext, actor: Actor, seasonId: number, proposalId: number, wishIds?: number[]) {
+  return d.db.transaction().execute(async (tx) => {
+    const p = await proposalInScope(tx, auth, proposalId, seasonId);
+    if (p.status !== 'proposed') throw new AppError(409, 'conflict');
+    let items = await tx.selectFrom('assignment_items as i').innerJoin('alliance_units as u', 'u.id', 'i.unit_id').innerJoin('wishes as w', 'w.id', 'i.wish_id')
+      .select(['i.wish_id', 'i.unit_id', 'i.resource_id', 'u.name', 'u.organisation_id', 'w.region_path'])
+      .where('i.proposal_id', '=', proposalId).where('i.accepted_at', 'is', null).where('i.outcome', 'is', null).orderBy('i.wish_id').execute();
+    if (wishIds) {
+      const unknown = wishIds.filter((id) => !items.some((i) => i.wish_id === id));
+      if (unknown.length) throw fieldError('wishIds', 'not_in_proposal', { ids: unknown.join(', ') });
+      items = items.filter((i) => wishIds.includes(i.wish_id));
+    }
+    if (items.some((i) => !isInScope(auth, i.region_path))) throw outOfScope();
+    let claimed = 0, skipped = 0;
+    for (const it of items) {
+      const w = await tx.selectFrom('wishes').select('status').where('id', '=', it.wish_id).executeTakeFirstOrThrow();
+      // The unit's own account holds the claim; a unit without an account is claimed in the worker's name for the unit.
+      const unitAccount = it.organisation_id ? await tx.selectFrom('accounts').select('id').where('organisation_id', '=', it.organisation_id).where('active', '=', true).orderBy('id').limit(1).executeTakeFirst() : undefined;
+      if (w.status !== 'published') {
         await tx.updateTable('assignment_items').set({ outcome: 'skipped: no longer open' }).where('proposal_id', '=', proposalId).where('wish_id', '=', it.wish_id).execute();
         skipped++;
-        return;
+        continue;
       }
-      // The unit's own account claims if it has one; otherwise the worker records the claim for the unit.
-      const unitAccount = it.organisation_id ? await tx.selectFrom('accounts').select('id').where('organisation_id', '=', it.organisation_id).where('active', '=', true).orderBy('id').limit(1).executeTakeFirst() : undefined;
-      await tx.insertInto('wish_claims').values({ wish_id: it.wish_id, claimer_id: unitAccount?.id ?? auth.accountId, claimer_org_id: it.organisation_id, claimer_name: it.name, due_at: new Date(now.getTime() + claim_days * 86400_000) }).execute();
-      await tx.insertInto('wish_events').values({ wish_id: it.wish_id, kind: 'claimed', actor_id: auth.accountId, data: JSON.stringify({ claimerName: it.name, via: 'season_assignment' }) }).execute();
+      await claimInTx(tx, d, actor, it.wish_id, { accountId: unitAccount?.id ?? auth.accountId, name: it.name, orgId: it.organisation_id, unitId: it.unit_id }, 'season_assignment');
       if (it.resource_id) await tx.updateTable('resources').set({ used: sql`used + 1` }).where('id', '=', it.resource_id).execute();
-      await tx.updateTable('assignment_items').set({ accepted_at: now, outcome: 'claimed' }).where('proposal_id', '=', proposalId).where('wish_id', '=', it.wish_id).execute();
+      await tx.updateTable('assignment_items').set({ accepted_at: new Date(), outcome: 'claimed' }).where('proposal_id', '=', proposalId).where('wish_id', '=', it.wish_id).execute();
       claimed++;
-    });
-  }
-  const left = await db.selectFrom('assignment_items').select('wish_id').where('proposal_id', '=', proposalId).where('accepted_at', 'is', null).where('outcome', 'is', null).execute();
-  if (!left.length) await db.updateTable('assignment_proposals').set({ status: 'accepted' }).where('id', '=', proposalId).execute();
-  await db.transaction().execute((tx) => appendAudit(tx, actor, { action: 'assignment.accept', targetType: 'season', targetId: seasonId, summary: { proposalId, claimed, skipped } }));
-  return { claimed, skipped, proposal: await getProposal(db, proposalId) };
+    }
+    const left = await tx.selectFrom('assignment_items').select('wish_id').where('proposal_id', '=', proposalId).where('accepted_at', 'is', null).where('outcome', 'is', null).execute();
+    if (!left.length) await tx.updateTable('assignment_proposals').set({ status: 'accepted' }).where('id', '=', proposalId).execute();
+    await appendAudit(tx, actor, { action: 'assignment.accept', targetType: 'season', targetId: seasonId, summary: { proposalId, claimed, skipped } });
+    return { claimed, skipped, proposal: await getProposal(tx, auth, proposalId) };
+  });
 }

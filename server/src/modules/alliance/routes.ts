@@ -3,17 +3,19 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
-import { can } from '../../core/auth/roles.js';
-import { idParam, optionalId } from '../../core/http.js';
+import { idParam, optionalId, dbId, bodyId, isoDate } from '../../core/http.js';
 import { isValidMobile } from '../../core/identity.js';
 import { pageQuery } from '../../core/paging.js';
-import { visitorKey } from '../wishes/public.js';
+import { visitorOf } from '../../core/visitor.js';
 import { acceptProposal, createNeed, latestProposal, listNeeds, listResources, needsForMe, offerResource, proposeAssignment, suggestionsFor } from './matching.js';
 import { sendXlsx } from '../../core/excel.js';
 import { allianceStats, applyUnit, checkIn, completeMilestone, createProject, getProject, listProjects, listStations, listUnits, reviewUnit, STATION_SERVICES, UNIT_KIND_NAMES } from './service.js';
 
 const unitKinds = Object.keys(UNIT_KIND_NAMES) as [keyof typeof UNIT_KIND_NAMES, ...(keyof typeof UNIT_KIND_NAMES)[]];
 const services = Object.keys(STATION_SERVICES) as [string, ...string[]];
+
+/** Degrees to 1e-7 (about 1 cm): a subnormal like 5e-324 is out of range for PostgreSQL's double precision. */
+const coordinate = (limit: number) => z.coerce.number().min(-limit).max(limit).transform((n) => Math.round(n * 1e7) / 1e7 || 0);
 
 export async function allianceRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -28,17 +30,16 @@ export async function allianceRoutes(app: FastifyInstance) {
       querystring: pageQuery.extend({ committeeRegionId: optionalId, isCommitteeUnit: z.enum(['true', 'false']).optional(), kind: z.enum(unitKinds).optional(), status: z.enum(['pending', 'verified', 'rejected']).optional(), q: z.string().max(50).optional() }),
     },
   }, async (req) => {
-    const manager = !!req.auth && can(req.auth.permissions, 'alliance:manage');
-    return listUnits(db, { ...req.query, isCommitteeUnit: req.query.isCommitteeUnit === undefined ? undefined : req.query.isCommitteeUnit === 'true' }, req.query, manager);
+    return listUnits(db, { ...req.query, isCommitteeUnit: req.query.isCommitteeUnit === undefined ? undefined : req.query.isCommitteeUnit === 'true' }, req.query, req.auth);
   });
 
   r.post('/api/alliance/units', {
     schema: {
       tags, summary: '单位申请加入联盟（待社区/街道审核）',
       body: z.object({
-        name: z.string().trim().min(2).max(80), kind: z.enum(unitKinds), committeeRegionId: z.number().int().positive(),
+        name: z.string().trim().min(2).max(80), kind: z.enum(unitKinds), committeeRegionId: bodyId,
         contactName: z.string().trim().min(1).max(40), contactPhone: z.string().trim().refine(isValidMobile, { message: 'invalid_phone' }),
-        tags: z.array(z.string().trim().min(1).max(20)).max(20).optional(), serviceRegionId: z.number().int().positive().optional(),
+        tags: z.array(z.string().trim().min(1).max(20)).max(20).optional(), serviceRegionId: bodyId.optional(),
       }).strict(),
     },
   }, async (req, reply) => reply.status(201).send(await applyUnit(db, requireAuth(req), actorFromRequest(req), req.body)));
@@ -64,30 +65,30 @@ export async function allianceRoutes(app: FastifyInstance) {
     schema: {
       tags, summary: '新建共建项目',
       body: z.object({
-        needId: z.number().int().positive().nullable().optional(), resourceId: z.number().int().positive().nullable().optional(),
-        title: z.string().trim().min(2).max(100), description: z.string().trim().max(5000).nullable().optional(), ownerUnitId: z.number().int().positive(),
-        partnerUnitIds: z.array(z.number().int().positive()).max(50).optional(), regionId: z.number().int().positive().nullable().optional(),
+        needId: bodyId.nullable().optional(), resourceId: bodyId.nullable().optional(),
+        title: z.string().trim().min(2).max(100), description: z.string().trim().max(5000).nullable().optional(), ownerUnitId: bodyId,
+        partnerUnitIds: z.array(bodyId).max(50).optional(), regionId: bodyId.nullable().optional(),
         budget: z.number().min(0).max(100_000_000).multipleOf(0.01).optional(),
-        milestones: z.array(z.object({ title: z.string().trim().min(1).max(100), weight: z.number().int().min(1).max(100).optional(), dueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional() }).strict()).min(1).max(50),
+        milestones: z.array(z.object({ title: z.string().trim().min(1).max(100), weight: z.number().int().min(1).max(100).optional(), dueOn: isoDate.nullable().optional() }).strict()).min(1).max(50),
       }).strict(),
     },
   }, async (req, reply) => reply.status(201).send(await createProject(db, requireAuth(req), actorFromRequest(req), req.body)));
 
   r.post('/api/projects/:id/milestones/:milestoneId/complete', {
     config: { permission: 'alliance:manage' },
-    schema: { tags, summary: '完成里程碑', params: z.object({ id: z.coerce.number().int().positive(), milestoneId: z.coerce.number().int().positive() }), body: z.object({ note: z.string().trim().max(1000).optional() }).strict() },
+    schema: { tags, summary: '完成里程碑', params: z.object({ id: dbId, milestoneId: dbId }), body: z.object({ note: z.string().trim().max(1000).optional() }).strict() },
   }, async (req) => completeMilestone(db, requireAuth(req), actorFromRequest(req), req.params.id, req.params.milestoneId, req.body.note));
 
   r.get('/api/alliance/stats', {
     config: { permission: 'alliance:manage' },
     schema: { tags, summary: '联盟统计：按单位或按社区（资源、满足需求、项目、志愿时长、站点使用）', querystring: z.object({ by: z.enum(['unit', 'community']).default('unit') }) },
-  }, async (req) => ({ items: await allianceStats(db, req.query.by) }));
+  }, async (req) => ({ items: await allianceStats(db, requireAuth(req), req.query.by) }));
 
   r.get('/api/alliance/stats.xlsx', {
     config: { permission: 'alliance:manage' },
     schema: { tags, summary: '导出联盟统计 Excel', querystring: z.object({ by: z.enum(['unit', 'community']).default('unit') }) },
   }, async (req, reply) => {
-    const items = await allianceStats(db, req.query.by);
+    const items = await allianceStats(db, requireAuth(req), req.query.by);
     return sendXlsx(reply, `联盟统计-${req.query.by === 'unit' ? '按单位' : '按社区'}.xlsx`, '统计', [
       { header: req.query.by === 'unit' ? '单位' : '社区', key: 'name', width: 32, value: (r) => r.name },
       { header: '提供资源', key: 'resources', width: 10, value: (r) => r.resources },
@@ -102,14 +103,14 @@ export async function allianceRoutes(app: FastifyInstance) {
     config: pub,
     schema: {
       tags: ['stations'], summary: '便民服务站（锋小巢、歇歇脚；可按服务筛选，按距离排序）',
-      querystring: pageQuery.extend({ service: z.enum(services).optional(), kind: z.enum(['fengxiaochao', 'xiexiejiao']).optional(), lat: z.coerce.number().min(-90).max(90).optional(), lng: z.coerce.number().min(-180).max(180).optional() }),
+      querystring: pageQuery.extend({ service: z.enum(services).optional(), kind: z.enum(['fengxiaochao', 'xiexiejiao']).optional(), lat: coordinate(90).optional(), lng: coordinate(180).optional() }),
     },
   }, async (req) => listStations(db, req.query, req.query));
 
   r.post('/api/stations/:id/checkin', {
     config: pub,
     schema: { tags: ['stations'], summary: '到站签到（每位访客每天计一次）', params: idParam },
-  }, async (req) => checkIn(db, req.params.id, visitorKey(req.cookies.rc_vid, req.ip, req.headers['user-agent'])));
+  }, async (req, reply) => checkIn(db, req.params.id, visitorOf(req, reply)));
 }
 
 const needCategories = ['goods', 'service', 'companionship', 'venue', 'tutoring', 'funds'] as const;
@@ -119,7 +120,7 @@ export async function matchingRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = app.dbh.db;
   const tags = ['three lists'];
-  const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+  const date = isoDate;
 
   r.get('/api/needs', {
     schema: { tags, summary: '需求清单（已发布心愿 + 社区集体需求）', querystring: pageQuery.extend({ status: z.enum(['open', 'matched', 'closed']).optional(), category: z.enum(needCategories).optional(), kind: z.enum(['wish', 'collective']).optional() }) },
@@ -129,7 +130,7 @@ export async function matchingRoutes(app: FastifyInstance) {
     config: { permission: 'alliance:manage' },
     schema: {
       tags, summary: '登记社区集体需求',
-      body: z.object({ title: z.string().trim().min(2).max(100), description: z.string().trim().max(2000).nullable().optional(), category: z.enum(needCategories), communityId: z.number().int().positive(), urgency: z.number().int().min(1).max(3).optional(), quantity: z.number().int().min(1).max(10000).optional(), deadline: date.nullable().optional(), value: z.number().min(0).max(10_000_000).multipleOf(0.01).optional() }).strict(),
+      body: z.object({ title: z.string().trim().min(2).max(100), description: z.string().trim().max(2000).nullable().optional(), category: z.enum(needCategories), communityId: bodyId, urgency: z.number().int().min(1).max(3).optional(), quantity: z.number().int().min(1).max(10000).optional(), deadline: date.nullable().optional(), value: z.number().min(0).max(10_000_000).multipleOf(0.01).optional() }).strict(),
     },
   }, async (req, reply) => reply.status(201).send(await createNeed(db, requireAuth(req), actorFromRequest(req), req.body)));
 
@@ -163,13 +164,13 @@ export async function matchingRoutes(app: FastifyInstance) {
   r.get('/api/seasons/:id/assignment', {
     config: { permission: 'alliance:manage' },
     schema: { tags, summary: '最新的季末分配方案', params: idParam },
-  }, async (req) => latestProposal(db, req.params.id));
+  }, async (req) => latestProposal(db, requireAuth(req), req.params.id));
 
   r.post('/api/seasons/:id/assignment/:proposalId/accept', {
     config: { permission: 'alliance:manage' },
     schema: {
-      tags, summary: '确认分配方案（全部或部分；确认后才生成认领）', params: z.object({ id: z.coerce.number().int().positive(), proposalId: z.coerce.number().int().positive() }),
-      body: z.object({ wishIds: z.array(z.number().int().positive()).max(10000).optional() }).strict(),
+      tags, summary: '确认分配方案（全部或部分；确认后才生成认领）', params: z.object({ id: dbId, proposalId: dbId }),
+      body: z.object({ wishIds: z.array(bodyId).max(10000).optional() }).strict(),
     },
-  }, async (req) => acceptProposal(db, requireAuth(req), actorFromRequest(req), req.params.id, req.params.proposalId, req.body.wishIds));
+  }, async (req) => acceptProposal({ db, bus: app.events, files: app.files }, requireAuth(req), actorFromRequest(req), req.params.id, req.params.proposalId, req.body.wishIds));
 }

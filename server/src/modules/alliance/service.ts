@@ -6,13 +6,15 @@ import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import { maskPhone } from '../../core/identity.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
-import { isInScope, regionFieldInScope } from '../../core/scope.js';
+import { isInScope, regionFieldInScope, scopePrefix } from '../../core/scope.js';
 
 export const UNIT_KIND_NAMES = { community: '社区党组织', enterprise: '企业党组织', social_org: '社会组织党组织', institution: '机关事业单位党组织', industry: '行业党委' } as const;
 export type UnitKind = keyof typeof UNIT_KIND_NAMES;
 
 /** Public alliance roster: units with their committee, whether elected committee units, and their record. */
-export async function listUnits(db: Db, f: { committeeRegionId?: number; isCommitteeUnit?: boolean; kind?: UnitKind; status?: string; q?: string }, page: PageQuery, showPending: boolean) {
+export async function listUnits(db: Db, f: { committeeRegionId?: number; isCommitteeUnit?: boolean; kind?: UnitKind; status?: string; q?: string }, page: PageQuery, viewer: AuthContext | null) {
+  // Verified units are public; applications (pending, rejected) only to managers whose scope holds the unit's committee.
+  const managerPrefix = viewer && can(viewer.permissions, 'alliance:manage') ? scopePrefix(viewer) : null;
   let q = db.selectFrom('alliance_units as u').innerJoin('regions as c', 'c.id', 'u.committee_region_id')
     .select(['u.id', 'u.name', 'u.kind', 'u.is_committee_unit', 'u.committee_term', 'u.status', 'u.tags', 'u.volunteer_hours', 'u.contact_name', 'u.contact_phone', 'u.lat', 'u.lng', 'c.name as committee_name', 'c.level as committee_level'])
     .select([
@@ -21,8 +23,11 @@ export async function listUnits(db: Db, f: { committeeRegionId?: number; isCommi
       sql<number>`(select count(*) from coop_projects p where p.owner_unit_id = u.id or u.id = any(p.partner_unit_ids))`.as('projects'),
     ])
     .orderBy('u.is_committee_unit', 'desc').orderBy('u.id');
-  if (!showPending) q = q.where('u.status', '=', 'verified');
-  else if (f.status) q = q.where('u.status', '=', f.status as any);
+  if (!managerPrefix) q = q.where('u.status', '=', 'verified');
+  else {
+    q = q.where((eb) => eb.or([eb('u.status', '=', 'verified'), eb('c.path', 'like', `${managerPrefix}%`)]));
+    if (f.status) q = q.where('u.status', '=', f.status as any);
+  }
   if (f.committeeRegionId) q = q.where('u.committee_region_id', '=', f.committeeRegionId);
   if (f.isCommitteeUnit !== undefined) q = q.where('u.is_committee_unit', '=', f.isCommitteeUnit);
   if (f.kind) q = q.where('u.kind', '=', f.kind);
@@ -52,7 +57,10 @@ export async function applyUnit(db: Db, auth: AuthContext, actor: Actor, input: 
       name: input.name, kind: input.kind, committee_region_id: committee.id, contact_name: input.contactName, contact_phone: input.contactPhone,
       tags: input.tags ?? [], service_region_id: service?.id ?? null, service_path: service?.path ?? null, organisation_id: input.organisationId ?? auth.organisationId ?? null,
       applied_by: auth.accountId,
-    }).returning(['id', 'status']).executeTakeFirstOrThrow();
+    }).onConflict((oc) => oc.column('organisation_id').where('organisation_id', 'is not', null).doNothing())
+      .returning(['id', 'status']).executeTakeFirst();
+    // One unit per organisation (partial unique index): a second application is a 409, decided by the database.
+    if (!u) throw new AppError(409, 'already_applied', 'already_applied', {}, { organisation: { key: 'already_applied' } });
     await appendAudit(tx, actor, { action: 'alliance.apply', targetType: 'alliance_unit', targetId: u.id, summary: { name: input.name, kind: input.kind } });
     return { id: u.id, status: u.status };
   });
@@ -114,10 +122,13 @@ export async function createProject(db: Db, auth: AuthContext, actor: Actor, inp
     if (!owner || owner.status !== 'verified') throw fieldError('ownerUnitId', 'owner_unit_invalid');
     if (units.length !== new Set([input.ownerUnitId, ...(input.partnerUnitIds ?? [])]).size) throw fieldError('partnerUnitIds', 'no_such_unit');
     if (input.regionId) await regionFieldInScope(tx, auth, 'regionId', input.regionId);
+    // A project belongs to a region: the one named, else the need's community, else the creator's scope.
+    let regionId = input.regionId ?? auth.scope?.regionId ?? null;
     if (input.needId) {
-      const need = await tx.selectFrom('needs').select(['id', 'region_path', 'kind']).where('id', '=', input.needId).executeTakeFirst();
+      const need = await tx.selectFrom('needs').select(['id', 'region_path', 'kind', 'community_id']).where('id', '=', input.needId).executeTakeFirst();
       if (!need) throw fieldError('needId', 'no_such_need');
       if (!isInScope(auth, need.region_path)) throw outOfScope();
+      if (!input.regionId && need.community_id) regionId = need.community_id;
       // A collective need met by a project is matched; a wish need follows its wish.
       if (need.kind === 'collective') await tx.updateTable('needs').set({ status: 'matched', updated_at: new Date() }).where('id', '=', need.id).execute();
     }
@@ -125,7 +136,7 @@ export async function createProject(db: Db, auth: AuthContext, actor: Actor, inp
     const p = await tx.insertInto('coop_projects').values({
       need_id: input.needId ?? null, resource_id: input.resourceId ?? null,
       title: input.title, description: input.description ?? null, owner_unit_id: input.ownerUnitId, partner_unit_ids: input.partnerUnitIds ?? [],
-      region_id: input.regionId ?? null, budget_fen: Math.round((input.budget ?? 0) * 100), created_by: auth.accountId,
+      region_id: regionId, budget_fen: Math.round((input.budget ?? 0) * 100), created_by: auth.accountId,
     }).returning('id').executeTakeFirstOrThrow();
     await tx.insertInto('coop_milestones').values(input.milestones.map((m, i) => ({ project_id: p.id, title: m.title, weight: m.weight ?? 1, due_on: m.dueOn ?? null, sort: i }))).execute();
     await appendAudit(tx, actor, { action: 'project.create', targetType: 'coop_project', targetId: p.id, summary: { title: input.title, ownerUnitId: input.ownerUnitId } });
@@ -133,8 +144,18 @@ export async function createProject(db: Db, auth: AuthContext, actor: Actor, inp
   });
 }
 
+/** The region a project belongs to: its own region, else its owner unit's committee (street or community). */
+async function projectInScope(tx: Executor, auth: AuthContext, projectId: number) {
+  const p = await tx.selectFrom('coop_projects as p').innerJoin('alliance_units as u', 'u.id', 'p.owner_unit_id').innerJoin('regions as c', 'c.id', 'u.committee_region_id')
+    .leftJoin('regions as r', 'r.id', 'p.region_id').select(['p.id', sql<string>`coalesce(r.path, c.path)`.as('path')]).where('p.id', '=', projectId).executeTakeFirst();
+  if (!p) throw notFound();
+  if (!isInScope(auth, p.path)) throw outOfScope();
+  return p;
+}
+
 export async function completeMilestone(db: Db, auth: AuthContext, actor: Actor, projectId: number, milestoneId: number, note?: string) {
   return db.transaction().execute(async (tx) => {
+    await projectInScope(tx, auth, projectId);
     const res = await tx.updateTable('coop_milestones').set({ done_at: new Date(), note: note ?? null }).where('id', '=', milestoneId).where('project_id', '=', projectId).where('done_at', 'is', null).executeTakeFirst();
     if (!res.numUpdatedRows) {
       const m = await tx.selectFrom('coop_milestones').select('id').where('id', '=', milestoneId).where('project_id', '=', projectId).executeTakeFirst();
@@ -183,7 +204,11 @@ export async function checkIn(db: Db, stationId: number, visitor: string, day = 
  * Per unit or per community: resources offered, needs met (fulfilled wishes and
  * matched collective needs), co-building projects, volunteer hours; and station use.
  */
-export async function allianceStats(db: Db, by: 'unit' | 'community') {
+/** Statistics of the units and communities in the caller's scope (fails closed: none without a scope). */
+export async function allianceStats(db: Db, auth: AuthContext, by: 'unit' | 'community') {
+  const prefix = scopePrefix(auth);
+  if (!prefix) return [];
+  const like = `${prefix}%`;
   if (by === 'unit') {
     const rows = await sql<{ id: number; name: string; resources: number; needs_met: number; projects: number; volunteer_hours: number }>`
       select u.id, u.name,
@@ -192,7 +217,8 @@ export async function allianceStats(db: Db, by: 'unit' | 'community') {
           + (select count(*) from coop_projects p join needs n on n.id = p.need_id where p.owner_unit_id = u.id) as needs_met,
         (select count(*) from coop_projects p where p.owner_unit_id = u.id or u.id = any(p.partner_unit_ids)) as projects,
         u.volunteer_hours
-      from alliance_units u where u.status = 'verified' order by u.id`.execute(db);
+      from alliance_units u join regions cr on cr.id = u.committee_region_id
+      where u.status = 'verified' and cr.path like ${like} order by u.id`.execute(db);
     return rows.rows.map((r) => ({ id: r.id, name: r.name, resources: Number(r.resources), needsMet: Number(r.needs_met), projects: Number(r.projects), volunteerHours: Number(r.volunteer_hours) }));
   }
   const rows = await sql<{ id: number; name: string; resources: number; needs_met: number; projects: number; volunteer_hours: number; station_checkins: number }>`
@@ -203,7 +229,7 @@ export async function allianceStats(db: Db, by: 'unit' | 'community') {
       (select count(*) from coop_projects p join alliance_units u on u.id = p.owner_unit_id where u.committee_region_id = c.id) as projects,
       (select coalesce(sum(u.volunteer_hours), 0) from alliance_units u where u.committee_region_id = c.id) as volunteer_hours,
       (select count(*) from station_checkins k join stations s on s.id = k.station_id where s.region_id = c.id) as station_checkins
-    from regions c where c.level = 'community' order by c.sort, c.id`.execute(db);
+    from regions c where c.level = 'community' and c.path like ${like} order by c.sort, c.id`.execute(db);
   return rows.rows.map((r) => ({ id: r.id, name: r.name, resources: Number(r.resources), needsMet: Number(r.needs_met), projects: Number(r.projects), volunteerHours: Number(r.volunteer_hours), stationCheckins: Number(r.station_checkins) }));
 }
 
@@ -211,5 +237,10 @@ export async function allianceStats(db: Db, by: 'unit' | 'community') {
 export async function isVerifiedUnitOrg(db: Executor, organisationId: number | null) {
   if (!organisationId) return false;
   const u = await db.selectFrom('alliance_units').select('status').where('organisation_id', '=', organisationId).executeTakeFirst();
+  return u?.status === 'verified';
+}
+
+export async function isVerifiedUnit(db: Executor, unitId: number) {
+  const u = await db.selectFrom('alliance_units').select('status').where('id', '=', unitId).executeTakeFirst();
   return u?.status === 'verified';
 }

@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { verifyAudit } from '../../core/audit.js';
-import { optionalId } from '../../core/http.js';
+import { optionalId, isoDate, isoDateTime } from '../../core/http.js';
 import { pageQuery, paginate } from '../../core/paging.js';
 
-const when = z.string().datetime({ offset: true }).or(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional();
+const when = isoDateTime.or(isoDate).optional();
 
 export async function auditRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

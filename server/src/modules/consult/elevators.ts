@@ -35,6 +35,7 @@ export async function createProject(db: Db, auth: AuthContext, actor: Actor, inp
     const unit = await regionFieldInScope(tx, auth, 'unitId', input.unitId);
     if (unit.level !== 'unit') throw fieldError('unitId', 'must_be_unit');
     if (await tx.selectFrom('elevator_projects').select('id').where('unit_id', '=', unit.id).executeTakeFirst()) throw fieldError('unitId', 'taken', undefined, 409);
+    await checkLinks(tx, auth, unit.path, input);
     const floors = Number((await tx.selectFrom('regions').select(sql<number>`max(floor)`.as('f')).where('parent_id', '=', unit.id).executeTakeFirst())?.f ?? 0);
     const totalFen = Math.round(input.totalCost * 100);
     const subsidyFen = input.subsidy !== undefined ? Math.round(input.subsidy * 100) : defaultSubsidyFen(floors, totalFen);
@@ -86,7 +87,27 @@ export async function getProject(db: Executor, auth: AuthContext, id: number) {
   };
 }
 
-export interface StageInput { stage: ElevatorStage; startedOn?: string; completedOn?: string | null; responsible?: string | null; documents?: { name: string; url?: string }[]; note?: string | null }
+/** A closed, passed vote held among exactly this unit's owners; 409 naming what is missing otherwise. */
+async function requirePassedUnitVote(tx: Executor, voteId: number | null, unitPath: string) {
+  const v = voteId ? await tx.selectFrom('votes as v').innerJoin('consultations as c', 'c.id', 'v.consultation_id')
+    .select(['v.status', 'v.result', 'c.scope_path']).where('v.id', '=', voteId).executeTakeFirst() : undefined;
+  const passed = !!v && v.status === 'closed' && v.scope_path === unitPath && !!json<{ passed?: boolean } | null>(v.result)?.passed;
+  if (!passed) throw new AppError(409, 'elevator_needs_vote', 'elevator_needs_vote', {}, { voteId: { key: 'elevator_needs_vote' } });
+}
+
+/** A consultation or vote linked to a project must be this unit's (or, for a consultation, cover it) and in the caller's scope. */
+async function checkLinks(tx: Executor, auth: AuthContext, unitPath: string, input: { consultationId?: number | null; voteId?: number | null }) {
+  if (input.consultationId) {
+    const c = await tx.selectFrom('consultations').select('scope_path').where('id', '=', input.consultationId).executeTakeFirst();
+    if (!c || !isInScope(auth, c.scope_path) || !unitPath.startsWith(c.scope_path)) throw fieldError('consultationId', 'not_this_unit');
+  }
+  if (input.voteId) {
+    const v = await tx.selectFrom('votes as v').innerJoin('consultations as c', 'c.id', 'v.consultation_id').select('c.scope_path').where('v.id', '=', input.voteId).executeTakeFirst();
+    if (!v || !isInScope(auth, v.scope_path) || v.scope_path !== unitPath) throw fieldError('voteId', 'not_this_unit');
+  }
+}
+
+export interface StageInput { stage: ElevatorStage; voteId?: number; startedOn?: string; completedOn?: string | null; responsible?: string | null; documents?: { name: string; url?: string }[]; note?: string | null }
 
 /** Moves a project to its next stage (completing the current one), or updates the record of the current stage. */
 export async function recordStage(db: Db, auth: AuthContext, actor: Actor, id: number, input: StageInput) {
@@ -97,6 +118,13 @@ export async function recordStage(db: Db, auth: AuthContext, actor: Actor, id: n
     const from = ELEVATOR_STAGES.indexOf(p.stage as ElevatorStage), to = ELEVATOR_STAGES.indexOf(input.stage);
     if (to !== from && to !== from + 1) throw fieldError('stage', 'stage_order', { expected: ELEVATOR_STAGE_NAMES[ELEVATOR_STAGES[from + 1] ?? 'in_service'] });
     const today = new Date().toISOString().slice(0, 10);
+    // Civil Code art. 278: nothing past "业主表决" without a passed vote of this unit's owners
+    // (a paper vote is entered as paper ballots with scans in that vote, so its result counts too).
+    if (input.voteId) {
+      await checkLinks(tx, auth, p.unit_path, { voteId: input.voteId });
+      await tx.updateTable('elevator_projects').set({ vote_id: input.voteId, updated_at: new Date() }).where('id', '=', id).execute();
+    }
+    if (p.stage === 'vote' && to === from + 1) await requirePassedUnitVote(tx, input.voteId ?? p.vote_id, p.unit_path);
     if (to === from + 1) {
       const res = await tx.updateTable('elevator_projects').set({ stage: input.stage, updated_at: new Date() }).where('id', '=', id).where('stage', '=', p.stage).executeTakeFirst();
       if (!res.numUpdatedRows) throw new AppError(409, 'conflict');

@@ -1,15 +1,17 @@
 import ExcelJS from 'exceljs';
-import { cellText, importRejected, type RowProblem } from '../../core/excel.js';
+import { importRejected, inBatches, readImportSheet, type RowProblem } from '../../core/excel.js';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../../core/auth/context.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
-import type { Db } from '../../core/db.js';
+import { sql } from 'kysely';
+import type { Db, Executor } from '../../core/db.js';
 import { fieldError } from '../../core/errors.js';
+import { withImportLock } from '../../core/import-lock.js';
 import { t } from '../../core/i18n.js';
 import { isValidIdNumber } from '../../core/identity.js';
 import type { MultipartForm } from '../../core/multipart.js';
 import { isInScope, regionInScope } from '../../core/scope.js';
-import { AREA_SOURCE_NAMES, listOwners, writeRoomRegister, type AreaSource } from './owners.js';
+import { AREA_SOURCE_NAMES, listOwners, type AreaSource } from './owners.js';
 
 const COLUMNS = [
   { header: '房屋编码', key: 'code', width: 20 },
@@ -59,59 +61,94 @@ export async function ownersWorkbook(db: Db, auth: AuthContext, regionId: number
     .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`业主名册-${region.name}.xlsx`)}`).send(Buffer.from(buf));
 }
 
+interface RegisterRow { row: number; roomId: number; owners: number[]; holder: number | null; area: number; source: AreaSource; developer: boolean }
+
+/**
+ * Writes many rooms' register entries in the caller's transaction, a batch of
+ * rooms a statement: the same result as writeRoomRegister room by room (owners
+ * replaced, the holder casts the vote, area source and developer flag upserted,
+ * area set), with rows already checked by the import.
+ */
+async function writeRegisterBatch(tx: Executor, batch: RegisterRow[]) {
+  const roomIds = batch.map((r) => r.roomId);
+  await tx.deleteFrom('room_owners').where('room_id', 'in', roomIds).execute();
+  const owners = batch.flatMap((r) => [...new Set(r.owners)].map((person_id) => ({ room_id: r.roomId, person_id, casts_vote: person_id === r.holder })));
+  for (const chunk of inBatches(owners, 5000)) await tx.insertInto('room_owners').values(chunk).execute(); // under the 65,535 parameters of a statement
+  await tx.insertInto('room_register').values(batch.map((r) => ({ room_id: r.roomId, area_source: r.source, unsold_developer_unit: r.developer })))
+    .onConflict((oc) => oc.column('room_id').doUpdateSet((eb) => ({ area_source: eb.ref('excluded.area_source'), unsold_developer_unit: eb.ref('excluded.unsold_developer_unit'), updated_at: new Date() })))
+    .execute();
+  const areas = sql.join(batch.map((r) => sql`(${r.roomId}::integer, ${r.area}::numeric)`));
+  await sql`update regions set area = v.area from (values ${areas}) as v (id, area) where regions.id = v.id`.execute(tx);
+}
+
 /**
  * Imports the owner register of rooms in scope, all-or-nothing: every row is
  * checked (room code in scope, area, source, ID numbers known to the population
- * registry, vote holder among the owners, developer units without owners); one bad
- * row rejects the sheet with a row-by-row report.
+ * registry, vote holder among the owners, developer units without owners, a room
+ * once); one bad row rejects the sheet with a row-by-row report. One import per
+ * account at a time; the sheet is read and checked outside the transaction
+ * (lookups a batch a statement), and the transaction only writes, in batches.
  */
 export async function importOwners(db: Db, auth: AuthContext, actor: Actor, form: MultipartForm) {
   if (form.files.length !== 1) throw fieldError('file', 'required');
-  const wb = new ExcelJS.Workbook();
-  try { await wb.xlsx.load(form.files[0] as any); } catch { throw fieldError('file', 'not_xlsx'); }
-  const ws = wb.worksheets[0];
-  if (!ws) throw fieldError('file', 'not_xlsx');
-  const missing = COLUMNS.find((c, i) => cellText(ws.getRow(1).getCell(i + 1).value) !== c.header);
-  if (missing) throw fieldError('file', 'bad_template', { column: missing.header });
-  const msg = (key: string, params?: Record<string, unknown>) => t('zh-CN', key, params);
-  return db.transaction().execute(async (tx) => {
+  return withImportLock(db, auth.accountId, 'owners', async () => {
+    const sheet = await readImportSheet(form.files[0], COLUMNS.length);
+    const missing = COLUMNS.find((c, i) => sheet.header[i] !== c.header);
+    if (missing) throw fieldError('file', 'bad_template', { column: missing.header });
+    const msg = (key: string, params?: Record<string, unknown>) => t('zh-CN', key, params);
+    const keyed = sheet.rows.map(({ row, cells }) => ({ row, c: Object.fromEntries(COLUMNS.map((col, i) => [col.key, cells[i]])) as Record<(typeof COLUMNS)[number]['key'], string> }));
+    const splitIds = (text: string) => text.split(/[;；,，\s]+/).map((x) => x.trim().toUpperCase()).filter(Boolean);
+
+    const rooms = new Map<string, { id: number; level: string; path: string }>();
+    for (const batch of inBatches([...new Set(keyed.map((k) => k.c.code).filter(Boolean))])) {
+      for (const room of await db.selectFrom('regions').select(['id', 'level', 'path', 'code']).where('code', 'in', batch).execute()) if (room.code) rooms.set(room.code, room);
+    }
+    // Looked up in the caller's scope only: "not here" and "nowhere" get the same answer.
+    const persons = new Map<string, number>();
+    const idNumbers = [...new Set(keyed.flatMap((k) => [...splitIds(k.c.owners), k.c.holder.toUpperCase()]).filter(isValidIdNumber))];
+    for (const batch of inBatches(idNumbers)) {
+      const found = await db.selectFrom('persons').select(['id', 'id_number']).where('id_number', 'in', batch).where('region_path', 'like', `${auth.scope?.path ?? '/no-scope/'}%`).execute();
+      for (const p of found) if (p.id_number) persons.set(p.id_number, p.id);
+    }
+
     const problems: RowProblem[] = [];
-    const rows: { row: number; roomId: number; owners: number[]; holder: number | null; area: number; source: AreaSource; developer: boolean }[] = [];
-    for (let r = 2; r <= ws.rowCount; r++) {
-      const c = Object.fromEntries(COLUMNS.map((col, i) => [col.key, cellText(ws.getRow(r).getCell(i + 1).value)])) as Record<(typeof COLUMNS)[number]['key'], string>;
-      if (Object.values(c).every((v) => !v)) continue;
+    const rows: RegisterRow[] = [];
+    const firstRowOfRoom = new Map<number, number>();
+    for (const { row: r, c } of keyed) {
       const bad = (field: string, key: string, params?: Record<string, unknown>) => problems.push({ row: r, field, message: msg(key, params) });
-      const room = await tx.selectFrom('regions').select(['id', 'level', 'path']).where('code', '=', c.code).executeTakeFirst();
+      const room = rooms.get(c.code);
       if (!room || room.level !== 'room') bad('code', 'no_such_room', { code: c.code });
       else if (!isInScope(auth, room.path)) bad('code', 'out_of_scope_field');
+      else if (firstRowOfRoom.has(room.id)) bad('code', 'duplicate_in_sheet', { row: firstRowOfRoom.get(room.id) });
+      else firstRowOfRoom.set(room.id, r);
       const area = Number(c.area);
       if (!c.area || !Number.isFinite(area) || area <= 0 || Math.abs(area * 100 - Math.round(area * 100)) > 1e-6) bad('area', 'bad_area');
       const source = (Object.entries(AREA_SOURCE_NAMES) as [AreaSource, string][]).find(([k, n]) => n === c.source || k === c.source)?.[0] ?? (c.source ? undefined : 'registry');
       if (!source) bad('source', 'invalid_value');
       const developer = ['是', 'Y', 'y', '1', 'true'].includes(c.developer);
-      const idNumbers = c.owners.split(/[;；,，\s]+/).map((x) => x.trim().toUpperCase()).filter(Boolean);
+      const idNumbers = splitIds(c.owners);
       const owners: number[] = [];
       for (const id of idNumbers) {
         if (!isValidIdNumber(id)) { bad('owners', 'invalid_id_number'); continue; }
-        const p = await tx.selectFrom('persons').select('id').where('id_number', '=', id).executeTakeFirst();
-        if (!p) bad('owners', 'not_in_registry'); else owners.push(p.id);
+        const p = persons.get(id);
+        if (!p) bad('owners', 'not_in_registry'); else owners.push(p);
       }
       if (developer && idNumbers.length) bad('owners', 'developer_unit_has_owners');
       if (!developer && !idNumbers.length) bad('owners', 'required');
       let holder: number | null = owners[0] ?? null;
       if (c.holder) {
         const h = c.holder.toUpperCase();
-        const p = isValidIdNumber(h) ? await tx.selectFrom('persons').select('id').where('id_number', '=', h).executeTakeFirst() : undefined;
-        if (!p || !owners.includes(p.id)) bad('holder', 'holder_not_owner'); else holder = p.id;
+        const p = isValidIdNumber(h) ? persons.get(h) : undefined;
+        if (!p || !owners.includes(p)) bad('holder', 'holder_not_owner'); else holder = p;
       }
       if (room && source && !problems.some((p) => p.row === r)) rows.push({ row: r, roomId: room.id, owners, holder, area, source, developer });
     }
     if (problems.length) throw importRejected(problems);
     if (!rows.length) throw fieldError('file', 'empty_sheet');
-    for (const row of rows) {
-      await writeRoomRegister(tx, row.roomId, { ownerPersonIds: row.owners, voteHolderPersonId: row.holder, area: row.area, areaSource: row.source, unsoldDeveloperUnit: row.developer });
-    }
-    await appendAudit(tx, actor, { action: 'owners.import', targetType: 'owner_register', summary: { rooms: rows.length } });
-    return { imported: rows.length };
+    return db.transaction().execute(async (tx) => {
+      for (const batch of inBatches(rows, 500)) await writeRegisterBatch(tx, batch);
+      await appendAudit(tx, actor, { action: 'owners.import', targetType: 'owner_register', summary: { rooms: rows.length } });
+      return { imported: rows.length };
+    });
   });
 }

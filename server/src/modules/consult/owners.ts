@@ -83,6 +83,11 @@ export async function updateRoomOwners(db: Db, auth: AuthContext, actor: Actor, 
     const room = await tx.selectFrom('regions').select(['id', 'level', 'path']).where('id', '=', roomId).executeTakeFirst();
     if (!room || room.level !== 'room') throw notFound();
     if (!isInScope(auth, room.path)) throw outOfScope();
+    // Owners come from the caller's own registry: a person outside the scope is "no such person" (no existence oracle).
+    if (input.ownerPersonIds.length) {
+      const found = await tx.selectFrom('persons').select('id').where('id', 'in', input.ownerPersonIds).where('region_path', 'like', `${auth.scope!.path}%`).execute();
+      if (found.length !== new Set(input.ownerPersonIds).size) throw fieldError('ownerPersonIds', 'no_such_person');
+    }
     await writeRoomRegister(tx, roomId, input);
     await appendAudit(tx, actor, { action: 'owners.update', targetType: 'room', targetId: roomId, summary: { ...input } });
     return { roomId, ...input, voteHolderPersonId: input.voteHolderPersonId ?? input.ownerPersonIds[0] ?? null };

@@ -5,8 +5,8 @@ import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
 import { appendAudit } from '../../core/audit.js';
 import { AppError } from '../../core/errors.js';
-import { saveImage } from '../../core/files.js';
-import { idParam, nonEmpty } from '../../core/http.js';
+import { prepareImage, saveImage } from '../../core/files.js';
+import { idParam, nonEmpty, dbId, bodyId, isoDate, isoDateTime } from '../../core/http.js';
 import { readMultipart } from '../../core/multipart.js';
 import { pageQuery } from '../../core/paging.js';
 import { addPost, createConsultation, getConsultation, listConsultations, loadConsultationFor, PARTIES, setStage, STAGES } from './consultations.js';
@@ -17,7 +17,7 @@ import { castBallot, closeVote, createVote, getVote, listObjections, moveObjecti
 
 const threshold = z.object({ num: z.number().int().min(1).max(1000), den: z.number().int().min(1).max(1000), strict: z.boolean() }).strict().refine((t) => t.num <= t.den, { message: 'invalid' });
 const custom = z.object({ participation: threshold, consent: threshold }).strict();
-const when = z.string().datetime({ offset: true }).nullable().optional();
+const when = isoDateTime.nullable().optional();
 const voteSettings = z.object({
   title: z.string().trim().min(2).max(100), rule: z.enum(['major', 'ordinary', 'custom']), custom: custom.optional(), secret: z.boolean().optional(),
   opensAt: when, closesAt: when, noticeDays: z.number().int().min(0).max(90).optional(),
@@ -31,17 +31,17 @@ export async function consultRoutes(app: FastifyInstance) {
 
   r.get('/api/owners', {
     config: { permission: 'consult:read' },
-    schema: { tags, summary: '业主名册：范围内每套房屋的面积、业主、投票人与开发商未售标记', querystring: pageQuery.extend({ regionId: z.coerce.number().int().positive() }) },
+    schema: { tags, summary: '业主名册：范围内每套房屋的面积、业主、投票人与开发商未售标记', querystring: pageQuery.extend({ regionId: dbId }) },
   }, async (req) => listOwners(db, auth(req), req.query.regionId, req.query));
 
   r.get('/api/owners/export.xlsx', {
     config: { permission: 'consult:read' },
-    schema: { tags, summary: '导出业主名册（身份证号脱敏；记录导出）', querystring: z.object({ regionId: z.coerce.number().int().positive() }) },
+    schema: { tags, summary: '导出业主名册（身份证号脱敏；记录导出）', querystring: z.object({ regionId: dbId }) },
   }, async (req, reply) => ownersWorkbook(db, auth(req), req.query.regionId, reply, true));
 
   r.get('/api/owners/template.xlsx', {
     config: { permission: 'consult:manage' },
-    schema: { tags, summary: '业主名册导入模板（列出范围内的房屋编码）', querystring: z.object({ regionId: z.coerce.number().int().positive() }) },
+    schema: { tags, summary: '业主名册导入模板（列出范围内的房屋编码）', querystring: z.object({ regionId: dbId }) },
   }, async (req, reply) => ownersWorkbook(db, auth(req), req.query.regionId, reply, false));
 
   r.post('/api/owners/import', {
@@ -54,7 +54,7 @@ export async function consultRoutes(app: FastifyInstance) {
     schema: {
       tags, summary: '修改一套房屋的业主登记（:id 为房屋 id）', params: idParam,
       body: z.object({
-        ownerPersonIds: z.array(z.number().int().positive()).max(10), voteHolderPersonId: z.number().int().positive().nullable().optional(),
+        ownerPersonIds: z.array(bodyId).max(10), voteHolderPersonId: bodyId.nullable().optional(),
         area: z.number().positive().max(100000).multipleOf(0.01).optional(), areaSource: z.enum(['registry', 'survey', 'contract']).optional(),
         unsoldDeveloperUnit: z.boolean().optional(),
       }).strict(),
@@ -68,7 +68,7 @@ export async function consultRoutes(app: FastifyInstance) {
     config: { permission: 'consult:manage' },
     schema: {
       tags, summary: '发起协商（范围为单元、楼栋或小区）',
-      body: z.object({ topic: z.string().trim().min(2).max(100), description: z.string().trim().max(5000).nullable().optional(), scopeRegionId: z.number().int().positive(), parties: z.array(z.enum(PARTIES)).optional() }).strict(),
+      body: z.object({ topic: z.string().trim().min(2).max(100), description: z.string().trim().max(5000).nullable().optional(), scopeRegionId: bodyId, parties: z.array(z.enum(PARTIES)).optional() }).strict(),
     },
   }, async (req, reply) => reply.status(201).send(await createConsultation(db, auth(req), actorFromRequest(req), req.body)));
 
@@ -79,7 +79,7 @@ export async function consultRoutes(app: FastifyInstance) {
       tags, summary: '发言、回复、专家答疑、会议、现场查看、决定、跟进、评价', params: idParam,
       body: z.object({
         kind: z.enum(['post', 'reply', 'expert_qa', 'meeting', 'site_visit', 'decision', 'follow_up', 'evaluation']), body: z.string().trim().min(1).max(5000),
-        parentId: z.number().int().positive().nullable().optional(), meta: z.record(z.string(), z.unknown()).optional(),
+        parentId: bodyId.nullable().optional(), meta: z.record(z.string(), z.unknown()).optional(),
       }).strict(),
     },
   }, async (req, reply) => reply.status(201).send(await addPost(db, auth(req), actorFromRequest(req), req.params.id, req.body)));
@@ -91,7 +91,7 @@ export async function consultRoutes(app: FastifyInstance) {
 
   r.post('/api/votes', {
     config: { permission: 'consult:manage' },
-    schema: { tags, summary: '新建表决（规则：major 重大事项、ordinary 一般事项、custom 自定义）', body: voteSettings.extend({ consultationId: z.number().int().positive() }) },
+    schema: { tags, summary: '新建表决（规则：major 重大事项、ordinary 一般事项、custom 自定义）', body: voteSettings.extend({ consultationId: bodyId }) },
   }, async (req, reply) => reply.status(201).send(await createVote(db, auth(req), actorFromRequest(req), req.body)));
 
   r.get('/api/votes/:id', { schema: { tags, summary: '表决详情（我的房屋与投票情况；工作人员可见参与名单）', params: idParam } }, async (req) => getVote(db, auth(req), req.params.id));
@@ -107,7 +107,7 @@ export async function consultRoutes(app: FastifyInstance) {
   r.post('/api/votes/:id/ballots', {
     schema: {
       tags, summary: '投票（每户一票；H5 由投票业主本人；纸质票由工作人员录入并附扫描件）', params: idParam,
-      body: z.object({ roomId: z.number().int().positive(), choice: z.enum(['agree', 'disagree', 'abstain']), channel: z.enum(['h5', 'paper']).optional(), scanFileId: z.number().int().positive().optional() }).strict(),
+      body: z.object({ roomId: bodyId, choice: z.enum(['agree', 'disagree', 'abstain']), channel: z.enum(['h5', 'paper']).optional(), scanFileId: bodyId.optional() }).strict(),
     },
   }, async (req) => castBallot(db, auth(req), actorFromRequest(req), req.params.id, req.body));
 
@@ -122,8 +122,9 @@ export async function consultRoutes(app: FastifyInstance) {
     if (!worker) throw new AppError(403, 'forbidden');
     const form = await readMultipart(req, 'scan', 1);
     if (form.files.length !== 1) throw new AppError(400, 'validation_failed', 'validation_failed', {}, { scan: { key: 'required' } });
+    const scan = await prepareImage(form.files[0], 'scan'); // outside the transaction: CPU work holds no connection
     const file = await db.transaction().execute(async (tx) => {
-      const f = await saveImage(tx, app.files, form.files[0], a.accountId, 'scan');
+      const f = await saveImage(tx, app.files, scan, a.accountId);
       await appendAudit(tx, actorFromRequest(req), { action: 'vote.scan', targetType: 'vote', targetId: req.params.id, summary: { fileId: f.id } });
       return f;
     });
@@ -146,7 +147,7 @@ export async function consultRoutes(app: FastifyInstance) {
   r.post('/api/votes/:id/objections/:objectionId/stage', {
     config: { permission: 'consult:manage' },
     schema: {
-      tags, summary: '异议处理（协商→社区调解→街道调解→办结）', params: z.object({ id: z.coerce.number().int().positive(), objectionId: z.coerce.number().int().positive() }),
+      tags, summary: '异议处理（协商→社区调解→街道调解→办结）', params: z.object({ id: dbId, objectionId: dbId }),
       body: z.object({ stage: z.enum(OBJECTION_STAGES), note: z.string().trim().min(1).max(1000) }).strict(),
     },
   }, async (req) => moveObjection(db, auth(req), actorFromRequest(req), req.params.id, req.params.objectionId, req.body.stage, req.body.note));
@@ -161,7 +162,7 @@ export async function elevatorRoutes(app: FastifyInstance) {
 
   r.get('/api/elevators', {
     config: { permission: 'consult:read' },
-    schema: { tags, summary: '加装电梯项目列表', querystring: pageQuery.extend({ stage: z.enum(ELEVATOR_STAGES).optional(), communityId: z.coerce.number().int().positive().optional() }) },
+    schema: { tags, summary: '加装电梯项目列表', querystring: pageQuery.extend({ stage: z.enum(ELEVATOR_STAGES).optional(), communityId: dbId.optional() }) },
   }, async (req) => listProjects(db, auth(req), req.query, req.query));
 
   r.get('/api/elevators/dashboard', {
@@ -174,9 +175,9 @@ export async function elevatorRoutes(app: FastifyInstance) {
     schema: {
       tags, summary: '新建加装电梯项目（每单元一个）',
       body: z.object({
-        unitId: z.number().int().positive(), totalCost: money, subsidy: money.optional(),
+        unitId: bodyId, totalCost: money, subsidy: money.optional(),
         floorCoefficients: z.record(z.string().regex(/^\d{1,3}$/), z.number().min(0).max(10)).optional(),
-        consultationId: z.number().int().positive().nullable().optional(), voteId: z.number().int().positive().nullable().optional(),
+        consultationId: bodyId.nullable().optional(), voteId: bodyId.nullable().optional(),
       }).strict(),
     },
   }, async (req, reply) => reply.status(201).send(await createProject(db, auth(req), actorFromRequest(req), req.body)));
@@ -188,7 +189,7 @@ export async function elevatorRoutes(app: FastifyInstance) {
     schema: {
       tags, summary: '推进或更新阶段（日期、文件、责任人）', params: idParam,
       body: z.object({
-        stage: z.enum(ELEVATOR_STAGES), startedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), completedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+        stage: z.enum(ELEVATOR_STAGES), voteId: bodyId.optional().describe('关联本单元已通过的业主表决（离开“业主表决”阶段时必需）'), startedOn: isoDate.optional(), completedOn: isoDate.nullable().optional(),
         responsible: z.string().trim().max(100).nullable().optional(), documents: z.array(z.object({ name: z.string().trim().min(1).max(200), url: z.string().max(500).optional() }).strict()).max(50).optional(),
         note: z.string().trim().max(2000).nullable().optional(),
       }).strict(),

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
-import { idParam } from '../../core/http.js';
+import { idParam, bodyId } from '../../core/http.js';
 import { createOrg, orgTree, updateOrg } from './service.js';
 
 const kinds = ['party_working_committee', 'party_committee', 'general_branch', 'branch', 'enterprise', 'social_org', 'institution'] as const;
@@ -23,8 +23,8 @@ export async function orgRoutes(app: FastifyInstance) {
     schema: {
       tags, summary: '新增组织',
       body: z.object({
-        parentId: z.number().int().positive().nullable().optional(), kind: z.enum(kinds), name: z.string().trim().min(1).max(80),
-        code: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/), regionId: z.number().int().positive(),
+        parentId: bodyId.nullable().optional(), kind: z.enum(kinds), name: z.string().trim().min(1).max(80),
+        code: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/), regionId: bodyId,
       }).strict(),
     },
   }, async (req, reply) => reply.status(201).send(await createOrg(db, requireAuth(req), actorFromRequest(req), req.body)));

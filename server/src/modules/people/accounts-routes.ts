@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
 import { PERMISSIONS } from '../../core/auth/roles.js';
-import { idParam, nonEmpty } from '../../core/http.js';
+import { idParam, nonEmpty, bodyId } from '../../core/http.js';
 import { isValidMobile } from '../../core/identity.js';
 import { pageQuery } from '../../core/paging.js';
 import { changeOwnPassword, createAccount, listAccounts, listRoles, resetPassword, updateAccount } from './accounts.js';
@@ -16,9 +16,9 @@ const accountBody = z.object({
   displayName: z.string().trim().min(1).max(40),
   phone: phone.nullable().optional(),
   roles: z.array(z.string().min(1)).min(1).max(9),
-  scopeRegionId: z.number().int().positive(),
-  personId: z.number().int().positive().nullable().optional(),
-  organisationId: z.number().int().positive().nullable().optional(),
+  scopeRegionId: bodyId,
+  personId: bodyId.nullable().optional(),
+  organisationId: bodyId.nullable().optional(),
 }).strict();
 
 export async function accountRoutes(app: FastifyInstance) {

@@ -1,13 +1,15 @@
 import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
-import { hashPassword, isStrongPassword, verifyPassword } from '../../core/auth/passwords.js';
+import { hashPassword, isStrongPassword } from '../../core/auth/passwords.js';
+import { checkOwnPassword } from '../../core/auth/sessions.js';
+import { clearAccountThrottle } from '../../core/auth/throttle.js';
 import { ROLES, can, permissionsOf } from '../../core/auth/roles.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import { maskPhone } from '../../core/identity.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
-import { isInScope, scopePrefix } from '../../core/scope.js';
+import { isInScope, isRootPath, scopePrefix } from '../../core/scope.js';
 import { addressesOf, presentRegion } from '../regions/service.js';
 
 /** Writes the code's role table into the database (names and permission codes). */
@@ -106,9 +108,22 @@ async function checkGrant(tx: Executor, auth: AuthContext | null, roles: string[
   }
 }
 
-async function checkLinks(tx: Executor, personId?: number | null, organisationId?: number | null) {
-  if (personId && !(await tx.selectFrom('persons').select('id').where('id', '=', personId).executeTakeFirst())) throw fieldError('personId', 'no_such_person');
-  if (organisationId && !(await tx.selectFrom('organisations').select('id').where('id', '=', organisationId).executeTakeFirst())) throw fieldError('organisationId', 'no_such_org');
+/**
+ * The person and organisation an account acts for must lie in the caller's scope (`auth` null = the CLI):
+ * otherwise a scoped account manager could hand out another community's resident or unit. Out of scope
+ * answers like unknown, so that the check tells nothing about other communities.
+ */
+async function checkLinks(tx: Executor, auth: AuthContext | null, personId?: number | null, organisationId?: number | null) {
+  if (personId) {
+    const p = await tx.selectFrom('persons').select('region_path').where('id', '=', personId).executeTakeFirst();
+    if (!p || (auth && !isInScope(auth, p.region_path))) throw fieldError('personId', 'no_such_person');
+  }
+  if (organisationId) {
+    const o = await tx.selectFrom('organisations as o').leftJoin('regions as r', 'r.id', 'o.region_id').select('r.path').where('o.id', '=', organisationId).executeTakeFirst();
+    // An organisation without a region belongs to the district: only a district-wide caller may link it.
+    const inScope = o && (!auth || (o.path ? isInScope(auth, o.path) : !!auth.scope && isRootPath(auth.scope.path)));
+    if (!inScope) throw fieldError('organisationId', 'no_such_org');
+  }
 }
 
 /** `auth` null = the CLI, which may create the first district admin. */
@@ -117,7 +132,7 @@ export async function createAccount(db: Db, auth: AuthContext | null, actor: Act
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (tx) => {
     await checkGrant(tx, auth, input.roles, input.scopeRegionId);
-    await checkLinks(tx, input.personId, input.organisationId);
+    await checkLinks(tx, auth, input.personId, input.organisationId);
     if (await tx.selectFrom('accounts').select('id').where('username', '=', input.username).executeTakeFirst()) throw fieldError('username', 'taken', undefined, 409);
     if (input.phone && await tx.selectFrom('accounts').select('id').where('phone', '=', input.phone).executeTakeFirst()) throw fieldError('phone', 'taken', undefined, 409);
     const row = await tx.insertInto('accounts').values({
@@ -147,7 +162,7 @@ export async function updateAccount(db: Db, auth: AuthContext, actor: Actor, id:
     const before = await accountInScope(tx, auth, id);
     const currentRoles = (await tx.selectFrom('account_roles').select('role_code').where('account_id', '=', id).execute()).map((r) => r.role_code);
     await checkGrant(tx, auth, patch.roles ?? currentRoles, patch.scopeRegionId ?? before.scope_region_id!);
-    await checkLinks(tx, patch.personId, patch.organisationId);
+    await checkLinks(tx, auth, patch.personId, patch.organisationId);
     if (patch.phone && await tx.selectFrom('accounts').select('id').where('phone', '=', patch.phone).where('id', '<>', id).executeTakeFirst()) throw fieldError('phone', 'taken', undefined, 409);
     const set = {
       ...(patch.displayName !== undefined && { display_name: patch.displayName }),
@@ -165,6 +180,7 @@ export async function updateAccount(db: Db, auth: AuthContext, actor: Actor, id:
     }
     // A disabled account loses its sessions at once.
     if (patch.active === false) await tx.deleteFrom('sessions').where('account_id', '=', id).execute();
+    if (patch.unlock) await clearAccountThrottle(tx, id);
     await appendAudit(tx, actor, {
       action: 'account.update', targetType: 'account', targetId: id,
       summary: { ...patch, phone: patch.phone === undefined ? undefined : maskPhone(patch.phone), rolesBefore: patch.roles ? currentRoles : undefined },
@@ -182,14 +198,14 @@ export async function resetPassword(db: Db, auth: AuthContext | null, actor: Act
     const res = await tx.updateTable('accounts').set({ password_hash: hash, failed_logins: 0, locked_until: null, updated_at: new Date() }).where('id', '=', id).executeTakeFirst();
     if (!res.numUpdatedRows) throw notFound();
     await tx.deleteFrom('sessions').where('account_id', '=', id).execute();
+    await clearAccountThrottle(tx, id);
     await appendAudit(tx, actor, { action: 'account.reset_password', targetType: 'account', targetId: id });
   });
 }
 
 /** The signed-in user changes their own password; other sessions end. */
 export async function changeOwnPassword(db: Db, auth: AuthContext, actor: Actor, current: string, next: string) {
-  const a = await db.selectFrom('accounts').select('password_hash').where('id', '=', auth.accountId).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(current, a.password_hash))) throw fieldError('currentPassword', 'wrong_password');
+  if (!(await checkOwnPassword(db, auth.accountId, actor.ip, current))) throw fieldError('currentPassword', 'wrong_password');
   if (!isStrongPassword(next)) throw fieldError('newPassword', 'weak_password');
   const hash = await hashPassword(next);
   await db.transaction().execute(async (tx) => {

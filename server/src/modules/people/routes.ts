@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
 import { sendXlsx } from '../../core/excel.js';
-import { idParam, optionalId, nonEmpty } from '../../core/http.js';
+import { idParam, optionalId, nonEmpty, bodyId, isoDate } from '../../core/http.js';
 import { isValidIdNumber, isValidMobile } from '../../core/identity.js';
 import { pageQuery } from '../../core/paging.js';
 import { createPerson, exportPeople, getPerson, listPeople, myHousehold, updatePerson } from './service.js';
 
 const idNumber = z.string().trim().toUpperCase().refine(isValidIdNumber, { message: 'invalid_id_number' });
 const phone = z.string().trim().refine(isValidMobile, { message: 'invalid_phone' });
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const date = isoDate;
 const filter = z.object({ regionId: optionalId, q: z.string().max(50).optional(), householdId: optionalId });
 
 const personBody = z.object({
@@ -20,8 +20,8 @@ const personBody = z.object({
   birthDate: date.nullable().optional(),
   idNumber: idNumber.nullable().optional(),
   phone: phone.nullable().optional(),
-  regionId: z.number().int().positive(),
-  householdId: z.number().int().positive().nullable().optional(),
+  regionId: bodyId,
+  householdId: bodyId.nullable().optional(),
   isHouseholder: z.boolean().optional(),
   newHousehold: z.boolean().optional(),
 }).strict();

@@ -83,9 +83,11 @@ export async function getPerson(db: Db, auth: AuthContext, actor: Actor, id: num
     }).execute();
   }
   const addr = await addressesOf(db, [p.path]);
+  // Members who moved out of the caller's scope (the household kept) are another community's residents now.
   const members = p.household_id
     ? await db.selectFrom('persons').select(['id', 'name', 'sex', 'birth_date as birthDate', 'is_householder as isHouseholder'])
-      .where('household_id', '=', p.household_id).orderBy('is_householder', 'desc').orderBy('id').execute()
+      .where('household_id', '=', p.household_id).where('region_path', 'like', `${scopePrefix(auth)}%`)
+      .orderBy('is_householder', 'desc').orderBy('id').execute()
     : [];
   return { ...presentPerson(p, addr.get(p.path) ?? '', !!reveal), household: members };
 }

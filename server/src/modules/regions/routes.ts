@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
-import { idParam, optionalId, nonEmpty } from '../../core/http.js';
+import { idParam, optionalId, nonEmpty, bodyId } from '../../core/http.js';
 import { pageQuery } from '../../core/paging.js';
 import { REGION_LEVELS } from '../../core/schema.js';
 import { createRegion, listGrids, regionChildren, regionDetail, regionTree, updateRegion } from './service.js';
@@ -36,8 +36,8 @@ export async function regionRoutes(app: FastifyInstance) {
     schema: {
       tags, summary: '新增下级区域（层级由上级决定）',
       body: z.object({
-        parentId: z.number().int().positive(), name: z.string().trim().min(1).max(50), code: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/),
-        floor, area, sort: z.number().int().optional(),
+        parentId: bodyId, name: z.string().trim().min(1).max(50), code: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/),
+        floor, area, sort: z.number().int().min(-1_000_000).max(1_000_000).optional(),
       }).strict(),
     },
   }, async (req, reply) => reply.status(201).send(await createRegion(db, requireAuth(req), actorFromRequest(req), req.body)));
@@ -46,7 +46,7 @@ export async function regionRoutes(app: FastifyInstance) {
     config: { permission: 'region:write' },
     schema: {
       tags, summary: '修改区域', params: idParam,
-      body: nonEmpty(z.object({ name: z.string().trim().min(1).max(50).optional(), floor, area, sort: z.number().int().optional() }).strict()),
+      body: nonEmpty(z.object({ name: z.string().trim().min(1).max(50).optional(), floor, area, sort: z.number().int().min(-1_000_000).max(1_000_000).optional() }).strict()),
     },
   }, async (req) => updateRegion(db, requireAuth(req), actorFromRequest(req), req.params.id, req.body));
 

@@ -1,15 +1,15 @@
 import ExcelJS from 'exceljs';
-import { cellText, importRejected, type RowProblem } from '../../core/excel.js';
+import { importRejected, inBatches, readImportSheet, type RowProblem } from '../../core/excel.js';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../../core/auth/context.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
 import { fieldError } from '../../core/errors.js';
+import { withImportLock } from '../../core/import-lock.js';
 import { isValidIdNumber } from '../../core/identity.js';
 import type { MultipartForm } from '../../core/multipart.js';
 import { t } from '../../core/i18n.js';
 import { isInScope } from '../../core/scope.js';
 import { CATEGORY_NAMES, TARGET_NAMES } from './present.js';
-import { recordWishEvent } from './timeline.js';
 import { seasonFor, toFen, type WishDeps } from './service.js';
 
 /** The collection sheet, column by column: header, field, example. */
@@ -50,30 +50,34 @@ const byName = <T extends string>(names: Record<T, string>, v: string) => (Objec
  * Imports a season's collection sheet all-or-nothing: every row is checked first
  * (community, ID number and registry match, value cap, categories, dates); one bad
  * row rejects the sheet with a row-by-row report; otherwise every wish is created
- * in one transaction, pending review.
+ * in one transaction, pending review. One import per account at a time; the sheet
+ * is read and checked outside the transaction (lookups a batch a statement), so
+ * the transaction holds the connection only for the batched inserts.
  */
 export async function importWishes(d: WishDeps, auth: AuthContext, actor: Actor, form: MultipartForm) {
   if (form.files.length !== 1) throw fieldError('file', 'required');
   const seasonId = form.fields.seasonId ? Number(form.fields.seasonId) : undefined;
   if (seasonId !== undefined && !Number.isInteger(seasonId)) throw fieldError('seasonId', 'invalid');
-  const wb = new ExcelJS.Workbook();
-  try { await wb.xlsx.load(form.files[0] as any); } catch { throw fieldError('file', 'not_xlsx'); }
-  const ws = wb.worksheets[0];
-  if (!ws) throw fieldError('file', 'not_xlsx');
-  const header = COLUMNS.map((_, i) => cellText(ws.getRow(1).getCell(i + 1).value));
-  const missing = COLUMNS.find((c, i) => header[i] !== c.header);
-  if (missing) throw fieldError('file', 'bad_template', { column: missing.header });
+  return withImportLock(d.db, auth.accountId, 'wishes', async () => {
+    const sheet = await readImportSheet(form.files[0], COLUMNS.length);
+    const missing = COLUMNS.find((c, i) => sheet.header[i] !== c.header);
+    if (missing) throw fieldError('file', 'bad_template', { column: missing.header });
 
-  return d.db.transaction().execute(async (tx) => {
-    const season = await seasonFor(tx, seasonId);
-    const covered = new Set((await tx.selectFrom('season_communities').select('community_id').where('season_id', '=', season.id).execute()).map((r) => r.community_id));
-    const communities = await tx.selectFrom('regions').select(['id', 'name', 'path']).where('level', '=', 'community').execute();
+    const season = await seasonFor(d.db, seasonId);
+    const covered = new Set((await d.db.selectFrom('season_communities').select('community_id').where('season_id', '=', season.id).execute()).map((r) => r.community_id));
+    const communities = await d.db.selectFrom('regions').select(['id', 'name', 'path']).where('level', '=', 'community').execute();
+    const keyed = sheet.rows.map(({ row, cells }) => ({ row, cells: Object.fromEntries(COLUMNS.map((c, i) => [c.key, cells[i]])) as Record<(typeof COLUMNS)[number]['key'], string> }));
+    // Looked up in the caller's scope only: "not in your area" and "nowhere" get the same answer.
+    const persons = new Map<string, { id: number; name: string; region_path: string }>();
+    const idNumbers = [...new Set(keyed.map((k) => k.cells.idNumber.toUpperCase()).filter(isValidIdNumber))];
+    for (const batch of inBatches(idNumbers)) {
+      const found = await d.db.selectFrom('persons').select(['id', 'name', 'region_path', 'id_number']).where('id_number', 'in', batch).where('region_path', 'like', `${auth.scope?.path ?? '/no-scope/'}%`).execute();
+      for (const p of found) if (p.id_number) persons.set(p.id_number, p);
+    }
     const problems: RowProblem[] = [];
     const rows: { row: number; communityId: number; person: { id: number; name: string; region_path: string }; title: string; story: string; category: any; targetGroup: any; valueFen: number; visitDate: string | null; visitor: string | null }[] = [];
     const msg = (key: string, params?: Record<string, unknown>) => t('zh-CN', key, params);
-    for (let r = 2; r <= ws.rowCount; r++) {
-      const cells = Object.fromEntries(COLUMNS.map((c, i) => [c.key, cellText(ws.getRow(r).getCell(i + 1).value)])) as Record<(typeof COLUMNS)[number]['key'], string>;
-      if (Object.values(cells).every((v) => !v)) continue;
+    for (const { row: r, cells } of keyed) {
       const bad = (field: string, key: string, params?: Record<string, unknown>) => problems.push({ row: r, field, message: msg(key, params) });
       const community = communities.find((c) => c.name === cells.community);
       if (!community) bad('community', 'unknown_community', { name: cells.community });
@@ -83,7 +87,7 @@ export async function importWishes(d: WishDeps, auth: AuthContext, actor: Actor,
       const idNumber = cells.idNumber.toUpperCase();
       if (!isValidIdNumber(idNumber)) bad('idNumber', 'invalid_id_number');
       else {
-        person = await tx.selectFrom('persons').select(['id', 'name', 'region_path']).where('id_number', '=', idNumber).executeTakeFirst();
+        person = persons.get(idNumber);
         if (!person) bad('idNumber', 'not_in_registry');
         else if (community && !person.region_path.startsWith(community.path)) bad('idNumber', 'not_in_community', { name: community.name });
       }
@@ -103,17 +107,22 @@ export async function importWishes(d: WishDeps, auth: AuthContext, actor: Actor,
     }
     if (problems.length) throw importRejected(problems);
     if (!rows.length) throw fieldError('file', 'empty_sheet');
-    const ids: number[] = [];
-    for (const w of rows) {
-      const created = await tx.insertInto('wishes').values({
-        season_id: season.id, community_id: w.communityId, region_path: w.person.region_path, beneficiary_person_id: w.person.id,
-        beneficiary_surname: w.person.name[0], title: w.title, story: w.story, category: w.category, target_group: w.targetGroup,
-        estimated_value_fen: w.valueFen, channel: 'import', visit_date: w.visitDate, visitor: w.visitor, submitted_by: auth.accountId,
-      }).returning('id').executeTakeFirstOrThrow();
-      await recordWishEvent(tx, null, created.id, 'submitted', auth.accountId, { channel: 'import' });
-      ids.push(created.id);
-    }
-    await appendAudit(tx, actor, { action: 'wish.import', targetType: 'season', targetId: season.id, summary: { rows: rows.length, firstId: ids[0], lastId: ids.at(-1) } });
-    return { imported: ids.length, seasonId: season.id, ids };
+
+    return d.db.transaction().execute(async (tx) => {
+      const ids: number[] = [];
+      for (const batch of inBatches(rows, 500)) {
+        const created = await tx.insertInto('wishes').values(batch.map((w) => ({
+          season_id: season.id, community_id: w.communityId, region_path: w.person.region_path, beneficiary_person_id: w.person.id,
+          beneficiary_surname: w.person.name[0], title: w.title, story: w.story, category: w.category, target_group: w.targetGroup,
+          estimated_value_fen: w.valueFen, channel: 'import' as const, visit_date: w.visitDate, visitor: w.visitor, submitted_by: auth.accountId,
+        }))).returning('id').execute();
+        // The "submitted" step of each wish's timeline, as recordWishEvent writes it (a step that is not announced live).
+        const at = new Date();
+        await tx.insertInto('wish_events').values(created.map((c) => ({ wish_id: c.id, kind: 'submitted', actor_id: auth.accountId, at, data: JSON.stringify({ channel: 'import' }) }))).execute();
+        ids.push(...created.map((c) => c.id));
+      }
+      await appendAudit(tx, actor, { action: 'wish.import', targetType: 'season', targetId: season.id, summary: { rows: rows.length, firstId: ids[0], lastId: ids.at(-1) } });
+      return { imported: ids.length, seasonId: season.id, ids };
+    });
   });
 }

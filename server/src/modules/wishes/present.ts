@@ -1,4 +1,5 @@
 import type { Executor } from '../../core/db.js';
+import { screenPublicText } from '../../core/public-text.js';
 import type { WishCategory, WishStatus, WishTargetGroup } from '../../core/schema.js';
 
 export const wishCode = (id: number) => `XY${String(id).padStart(6, '0')}`;
@@ -24,15 +25,15 @@ export interface WishRow {
   created_at: Date | string; submitted_by: number | null; visit_date: string | null; visitor: string | null;
 }
 
-/** The public face of a wish: beneficiary as surname + 某, community name, story — nothing that identifies the person. */
+/** The public face of a wish: beneficiary as surname + 某, community name, free text screened — nothing that identifies the person. */
 export function presentPublicWish(w: WishRow, extra: { communityName: string; claimerName?: string | null; photos?: PhotoRef[] }) {
   return {
-    id: w.id, code: wishCode(w.id), seasonId: w.season_id, title: w.title, story: w.story,
+    id: w.id, code: wishCode(w.id), seasonId: w.season_id, title: screenPublicText(w.title), story: screenPublicText(w.story),
     category: w.category, categoryName: CATEGORY_NAMES[w.category], targetGroup: w.target_group, targetGroupName: TARGET_NAMES[w.target_group],
     estimatedValue: yuan(w.estimated_value_fen), status: w.status, statusName: STATUS_NAMES[w.status],
     beneficiary: `${w.beneficiary_surname}某`, communityId: w.community_id, communityName: extra.communityName,
     claimerName: extra.claimerName ?? null, publishedAt: w.published_at, claimedAt: w.claimed_at, fulfilledAt: w.fulfilled_at, confirmedAt: w.confirmed_at,
-    rating: w.rating, thanks: w.thanks, viewCount: w.view_count, photos: extra.photos ?? [],
+    rating: w.rating, thanks: screenPublicText(w.thanks), viewCount: w.view_count, photos: extra.photos ?? [],
   };
 }
 
@@ -62,8 +63,8 @@ export function publicClaimerName(name: string, isOrg: boolean) {
 }
 
 export async function liveClaimers(db: Executor, wishIds: number[]) {
-  if (!wishIds.length) return new Map<number, { claimerId: number; name: string; publicName: string; status: string; dueAt: Date | string }>();
-  const rows = await db.selectFrom('wish_claims').select(['wish_id', 'claimer_id', 'claimer_name', 'claimer_org_id', 'status', 'due_at'])
+  if (!wishIds.length) return new Map<number, { claimerId: number; name: string; publicName: string; status: string; dueAt: Date | string; claimedAt: Date | string }>();
+  const rows = await db.selectFrom('wish_claims').select(['wish_id', 'claimer_id', 'claimer_name', 'claimer_org_id', 'status', 'due_at', 'claimed_at'])
     .where('wish_id', 'in', wishIds).where('status', 'in', ['live', 'fulfilled']).execute();
-  return new Map(rows.map((r) => [r.wish_id, { claimerId: r.claimer_id, name: r.claimer_name, publicName: publicClaimerName(r.claimer_name, r.claimer_org_id != null), status: r.status, dueAt: r.due_at }]));
+  return new Map(rows.map((r) => [r.wish_id, { claimerId: r.claimer_id, name: r.claimer_name, publicName: publicClaimerName(r.claimer_name, r.claimer_org_id != null), status: r.status, dueAt: r.due_at, claimedAt: r.claimed_at }]));
 }

@@ -4,13 +4,17 @@ import { z } from 'zod';
 import { idParam, optionalId } from '../../core/http.js';
 import { pageQuery } from '../../core/paging.js';
 import { actorFromRequest } from '../../core/auth/context.js';
-import { invalidateWall, publicFile, publicWall, recordSeasonView, recordWishView, visitorKey } from './public.js';
+import { clientNetwork } from '../../core/auth/throttle.js';
+import { AppError } from '../../core/errors.js';
+import { invalidateWall, publicFile, publicWall, recordSeasonView, recordWishView } from './public.js';
+import { visitorOf as visitor } from '../../core/visitor.js';
 import { listSeasons } from './seasons.js';
 import { getWish } from './service.js';
 import { WISH_CHANNEL, type WishLiveEvent } from './timeline.js';
 import { categories } from './routes.js';
 
-const VISITOR_COOKIE = 'rc_vid';
+/** Open live-event streams one address may hold on one instance; the next gets 429. */
+export const MAX_STREAMS_PER_ADDRESS = 20;
 
 /** The public side of the wish wall: no sign-in needed, and nothing on it identifies a beneficiary. */
 export async function publicWishRoutes(app: FastifyInstance) {
@@ -24,14 +28,8 @@ export async function publicWishRoutes(app: FastifyInstance) {
   // A state change anywhere (any instance) makes this instance recompute its wall order.
   await app.events.subscribe(WISH_CHANNEL, () => invalidateWall(db));
 
-  const visitor = (req: { cookies: Record<string, string | undefined>; ip: string; headers: Record<string, unknown> }, reply: { setCookie: (...a: any[]) => unknown }) => {
-    let id = req.cookies[VISITOR_COOKIE];
-    if (!id) {
-      id = crypto.randomUUID();
-      reply.setCookie(VISITOR_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400 });
-    }
-    return visitorKey(id, req.ip, req.headers['user-agent'] as string | undefined);
-  };
+  // Live-event streams held open per client address, on this instance (an in-memory count: per instance by design).
+  const streamsPerAddress = new Map<string, number>();
 
   r.get('/api/public/wishes', {
     config: pub,
@@ -74,17 +72,28 @@ export async function publicWishRoutes(app: FastifyInstance) {
     schema: { tags, summary: '心愿实时事件（SSE：published/claimed/fulfilled/confirmed…，脱敏）', querystring: z.object({ wishId: optionalId }) },
   }, async (req, reply) => {
     const only = req.query.wishId;
+    const address = clientNetwork(req.ip);
+    const held = streamsPerAddress.get(address) ?? 0;
+    if (held >= MAX_STREAMS_PER_ADDRESS) throw new AppError(429, 'too_many_streams');
+    streamsPerAddress.set(address, held + 1);
+    const release = () => {
+      const n = (streamsPerAddress.get(address) ?? 1) - 1;
+      if (n > 0) streamsPerAddress.set(address, n); else streamsPerAddress.delete(address);
+    };
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 3000\n: connected\n\n');
-    const unsubscribe = await app.events.subscribe(WISH_CHANNEL, (e) => {
+    // Listen for the close first: a client that leaves while we subscribe still frees its place.
+    let unsubscribe: (() => void) | undefined, closed = false;
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    streams.add(res);
+    res.on('close', () => { closed = true; clearInterval(heartbeat); unsubscribe?.(); streams.delete(res); release(); });
+    const off = await app.events.subscribe(WISH_CHANNEL, (e) => {
       const ev = e as WishLiveEvent;
       if (only && ev.wishId !== only) return;
       res.write(`event: wish\ndata: ${JSON.stringify(ev)}\n\n`);
     });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    streams.add(res);
-    res.on('close', () => { clearInterval(heartbeat); unsubscribe(); streams.delete(res); });
+    if (closed) off(); else unsubscribe = off;
   });
 }

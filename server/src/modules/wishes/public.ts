@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../core/db.js';
 import { notFound } from '../../core/errors.js';
 import type { FileStore } from '../../core/files.js';
 import type { PageQuery } from '../../core/paging.js';
 import type { WishCategory } from '../../core/schema.js';
+import { PUBLIC_STATUSES } from './access.js';
 import { communityNames, liveClaimers, photosOf, presentPublicWish, type WishRow } from './present.js';
 
-/** What the public wall may show: never pending or rejected wishes. */
-const PUBLIC_STATUSES = ['published', 'claimed', 'fulfilled', 'confirmed'] as const;
+
 export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
 
 export interface WallFilter { seasonId?: number; category?: WishCategory; communityId?: number; status?: PublicStatus; sort?: 'fair' | 'latest' }
@@ -64,10 +63,6 @@ export async function publicWall(db: Db, f: WallFilter, page: PageQuery, today =
     total: order.length, page: page.page, pageSize: page.pageSize,
   };
 }
-
-/** A stable, anonymous visitor key: the visitor cookie if there is one, else IP + user agent, hashed. */
-export const visitorKey = (cookie: string | undefined, ip: string, ua: string | undefined) =>
-  createHash('sha256').update(cookie ?? `${ip}|${ua ?? ''}`).digest('base64url').slice(0, 22);
 
 /** Counts a view once per visitor per day. */
 export async function recordWishView(db: Db, wishId: number, visitor: string, day = new Date().toISOString().slice(0, 10)) {

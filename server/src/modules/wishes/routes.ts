@@ -5,21 +5,20 @@ import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
 import { sendXlsx } from '../../core/excel.js';
 import { fieldError } from '../../core/errors.js';
-import { idParam, nonEmpty, optionalId } from '../../core/http.js';
+import { idParam, nonEmpty, optionalId, bodyId, isoDate } from '../../core/http.js';
 import { readMultipart } from '../../core/multipart.js';
 import { pageQuery } from '../../core/paging.js';
-import { scopePrefix } from '../../core/scope.js';
 import { claimWish, confirmWish, fulfilWish, revokeClaim, withdrawClaim } from './claims.js';
 import { importWishes, wishImportTemplate } from './import.js';
 import { CATEGORY_NAMES, STATUS_NAMES, TARGET_NAMES } from './present.js';
 import { wishTree } from './public.js';
 import { createSeason, listSeasons, seasonStats, updateSeason } from './seasons.js';
-import { addWishPhotos, fileForReader, createWish, editWish, getWish, listWishes, myWishes, reviewWish, withdrawWish, workerWishQuery, presentForWorkers, type WishDeps } from './service.js';
+import { addWishPhotos, fileForReader, revealContact, createWish, editWish, getWish, listWishes, myWishes, reviewWish, withdrawWish, workerWishQuery, presentForWorkers, type WishDeps } from './service.js';
 
 export const categories = ['goods', 'service', 'companionship'] as const;
 export const targetGroups = ['elder', 'child', 'disabled', 'hardship', 'other'] as const;
 export const statuses = ['pending_review', 'published', 'rejected', 'claimed', 'fulfilled', 'confirmed', 'withdrawn'] as const;
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const date = isoDate;
 const money = z.number().min(0).max(1_000_000).multipleOf(0.01).describe('元，两位小数');
 const reason = z.string().trim().min(1).max(500);
 const wishFilter = z.object({ seasonId: optionalId, status: z.enum(statuses).optional(), communityId: optionalId, category: z.enum(categories).optional(), q: z.string().max(50).optional() });
@@ -30,15 +29,15 @@ const wishBody = z.object({
   category: z.enum(categories),
   targetGroup: z.enum(targetGroups),
   estimatedValue: money,
-  seasonId: z.number().int().positive().optional(),
-  beneficiaryPersonId: z.number().int().positive().optional(),
+  seasonId: bodyId.optional(),
+  beneficiaryPersonId: bodyId.optional(),
   visit: z.object({ date, visitor: z.string().trim().min(1).max(40) }).strict().optional(),
 }).strict();
 
 const seasonBody = z.object({
   name: z.string().trim().min(1).max(40), theme: z.string().trim().max(200).nullable().optional(), startsOn: date, endsOn: date,
   valueCap: z.number().positive().max(100000).multipleOf(0.01).optional(), claimDays: z.number().int().min(1).max(365).optional(),
-  communityIds: z.array(z.number().int().positive()).min(1).max(500),
+  communityIds: z.array(bodyId).min(1).max(500),
 }).strict();
 
 export async function wishRoutes(app: FastifyInstance) {
@@ -118,6 +117,10 @@ export async function wishRoutes(app: FastifyInstance) {
     schema: { tags, summary: '撤回心愿（未认领）', params: idParam, body: z.object({ reason }).strict() },
   }, async (req) => withdrawWish(deps(), auth(req), actorFromRequest(req), req.params.id, req.body.reason));
 
+  r.post('/api/wishes/:id/contact', {
+    schema: { tags, summary: '联系受益人：认领满 30 分钟后，认领人查看受益人姓名、电话与地址（留痕）；社区工作人员随时可查', params: idParam },
+  }, async (req) => ({ contact: await revealContact(db, auth(req), actorFromRequest(req), req.params.id) }));
+
   r.post('/api/wishes/:id/claim', {
     config: { permission: 'wish:claim' },
     schema: { tags, summary: '认领心愿（同一心愿只能有一个有效认领；失败 409 已被认领）', params: idParam },
@@ -171,7 +174,7 @@ export async function wishRoutes(app: FastifyInstance) {
   r.get('/api/seasons/:id/stats', {
     config: { permission: 'wish:read' },
     schema: { tags, summary: '心愿季统计（按社区；排行按圆梦数）', params: idParam },
-  }, async (req) => seasonStats(db, req.params.id, scopePrefix(auth(req))));
+  }, async (req) => seasonStats(db, req.params.id, auth(req)));
 
   r.get('/api/cockpit/wishes', {
     config: { permission: 'cockpit:read' },

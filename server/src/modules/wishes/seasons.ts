@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
-import { fieldError, notFound } from '../../core/errors.js';
-import { isInScope } from '../../core/scope.js';
+import { fieldError, notFound, outOfScope } from '../../core/errors.js';
+import { isInScope, scopePrefix } from '../../core/scope.js';
 
 export interface SeasonInput { name: string; theme?: string | null; startsOn: string; endsOn: string; valueCap?: number; claimDays?: number; communityIds: number[] }
 
@@ -39,6 +39,9 @@ export async function updateSeason(db: Db, auth: AuthContext, actor: Actor, id: 
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom('seasons').selectAll().where('id', '=', id).executeTakeFirst();
     if (!before) throw notFound();
+    // A season is changed only by a worker whose scope covers every community it runs in.
+    const covered = await tx.selectFrom('season_communities as l').innerJoin('regions as r', 'r.id', 'l.community_id').select('r.path').where('l.season_id', '=', id).execute();
+    if (covered.some((r) => !isInScope(auth, r.path)) || !auth.scope) throw outOfScope();
     const starts = patch.startsOn ?? before.starts_on, ends = patch.endsOn ?? before.ends_on;
     if (ends < starts) throw fieldError('endsOn', 'ends_before_start');
     if (patch.communityIds) await checkCommunities(tx, auth, patch.communityIds);
@@ -72,9 +75,11 @@ export async function listSeasons(db: Executor) {
  * confirmed, mean days from publish to fulfil; and the top claimers by
  * fulfilled wishes (rankings count fulfilment, not claims).
  */
-export async function seasonStats(db: Executor, seasonId: number, pathPrefix: string | null) {
+export async function seasonStats(db: Executor, seasonId: number, auth: AuthContext) {
   const season = await db.selectFrom('seasons').selectAll().where('id', '=', seasonId).executeTakeFirst();
   if (!season) throw notFound();
+  // Fails closed: an account without a scope sees no community's numbers.
+  const pathPrefix = scopePrefix(auth) ?? '/no-scope/';
   let q = db.selectFrom('wishes as w').innerJoin('regions as c', 'c.id', 'w.community_id')
     .select([
       'w.community_id as communityId', 'c.name as communityName',

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import { can } from '../../core/auth/roles.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
@@ -5,7 +6,7 @@ import type { Db, Executor } from '../../core/db.js';
 import type { EventBus } from '../../core/events.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import type { FileStore } from '../../core/files.js';
-import { saveImage } from '../../core/files.js';
+import { prepareImages, saveImage } from '../../core/files.js';
 import { maskIdNumber, maskPhone } from '../../core/identity.js';
 import { notify } from '../../core/notify.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
@@ -14,6 +15,8 @@ import type { WishCategory, WishStatus, WishTargetGroup } from '../../core/schem
 import { addressesOf } from '../regions/service.js';
 import { communityNames, liveClaimers, photosOf, presentPublicWish, wishCode, type WishRow } from './present.js';
 import { recordWishEvent, timelineOf } from './timeline.js';
+import { screenPublicText } from '../../core/public-text.js';
+import { CONTACT_AFTER_MINUTES, requireWishAbility, wishAbilities, wishRelation } from './access.js';
 
 export interface WishDeps { db: Db; bus: EventBus | null; files: FileStore }
 
@@ -129,9 +132,7 @@ export interface WishPatch { title?: string; story?: string; category?: WishCate
 export async function editWish(d: WishDeps, auth: AuthContext, actor: Actor, id: number, patch: WishPatch) {
   return d.db.transaction().execute(async (tx) => {
     const w = await loadWish(tx, id);
-    const isWorker = can(auth.permissions, 'wish:review') && isInScope(auth, w.region_path);
-    const isSubmitter = w.submitted_by === auth.accountId && w.status === 'pending_review';
-    if (!isWorker && !isSubmitter) throw new AppError(403, 'forbidden');
+    requireWishAbility(auth, w, 'edit');
     if (patch.estimatedValue !== undefined) {
       const season = await tx.selectFrom('seasons').selectAll().where('id', '=', w.season_id).executeTakeFirstOrThrow();
       await checkAgainstSeason(tx, season, w.community_id, toFen(patch.estimatedValue));
@@ -155,8 +156,7 @@ export async function editWish(d: WishDeps, auth: AuthContext, actor: Actor, id:
 export async function withdrawWish(d: WishDeps, auth: AuthContext, actor: Actor, id: number, reason: string) {
   return d.db.transaction().execute(async (tx) => {
     const w = await loadWish(tx, id);
-    const isWorker = can(auth.permissions, 'wish:review') && isInScope(auth, w.region_path);
-    if (!isWorker && w.submitted_by !== auth.accountId) throw new AppError(403, 'forbidden');
+    requireWishAbility(auth, w, 'withdraw');
     const res = await tx.updateTable('wishes').set({ status: 'withdrawn', withdrawn_at: new Date(), updated_at: new Date() })
       .where('id', '=', id).where('status', 'in', ['published', 'pending_review']).executeTakeFirst();
     if (!res.numUpdatedRows) throw stateConflict(w);
@@ -168,43 +168,80 @@ export async function withdrawWish(d: WishDeps, auth: AuthContext, actor: Actor,
 
 const CONTACT_DAYS_AFTER_CONFIRM = 30;
 
+/** Timeline details the public may see, free text screened; reasons of rejections and withdrawals stay internal. */
+const PUBLIC_EVENT_FIELDS = ['claimerName', 'note', 'photos', 'rating', 'thanks', 'reason'];
+function publicTimelineEntry(e: Record<string, unknown> & { kind: string }) {
+  const out: Record<string, unknown> = { id: e.id, kind: e.kind, at: e.at };
+  for (const k of PUBLIC_EVENT_FIELDS) {
+    if (e[k] === undefined || (k === 'reason' && !['released', 'revoked'].includes(e.kind))) continue;
+    out[k] = typeof e[k] === 'string' ? screenPublicText(e[k] as string) : e[k];
+  }
+  return out;
+}
+
 /**
- * One wish as the caller may see it. Workers of its community see the
- * beneficiary in full; so does the live claimer (and for 30 days after
- * confirmation), to deliver; each such read is logged. Everyone else gets the public view.
+ * One wish as the caller may see it (see access.ts). Workers of its community also
+ * get the beneficiary's contact (each read logged); the claimer asks for it
+ * explicitly with revealContact. Everyone else gets the public view, and only of public states.
  */
 export async function getWish(db: Executor, auth: AuthContext | null, actor: Actor, id: number) {
   const w = await loadWish(db, id);
   const [names, claimers, photos] = await Promise.all([communityNames(db, [w.community_id]), liveClaimers(db, [id]), photosOf(db, [id])]);
   const claim = claimers.get(id);
+  const abilities = wishAbilities(auth, w, claim);
+  if (!abilities.read) throw notFound();
   const base = presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claim?.publicName, photos: photos.get(id) });
-  const isWorker = !!auth && can(auth.permissions, 'wish:read') && isInScope(auth, w.region_path);
-  const confirmedRecently = w.confirmed_at && Date.now() - new Date(w.confirmed_at).getTime() < CONTACT_DAYS_AFTER_CONFIRM * 86400_000;
-  const isClaimer = !!auth && claim?.claimerId === auth.accountId && (claim.status === 'live' || (w.status === 'confirmed' && !!confirmedRecently) || w.status === 'fulfilled');
-  const isOwn = !!auth && (w.submitted_by === auth.accountId || (auth.personId != null && auth.personId === w.beneficiary_person_id));
+  const isWorker = wishRelation(auth, w, claim).worker('wish:read');
   const timeline = await timelineOf(db, id);
-  const visible = isWorker || isOwn || base.status !== 'pending_review' && base.status !== 'rejected';
-  if (!visible) throw notFound();
-  const result: Record<string, unknown> = { ...base, timeline, reviewStatus: w.review_status, reviewReason: isWorker || isOwn ? w.review_reason : undefined };
-  if (auth && claim?.claimerId === auth.accountId) result.myClaim = { status: claim.status, dueAt: claim.dueAt };
-  if (isWorker || isOwn) {
+  const result: Record<string, unknown> = {
+    ...base, timeline: abilities.readPrivate ? timeline : timeline.map(publicTimelineEntry), reviewStatus: w.review_status,
+    reviewReason: abilities.readPrivate ? w.review_reason : undefined, abilities: auth ? abilities : undefined,
+  };
+  if (auth && claim?.claimerId === auth.accountId) {
+    result.myClaim = { status: claim.status, dueAt: claim.dueAt, contactAvailableAt: new Date(new Date(claim.claimedAt).getTime() + CONTACT_AFTER_MINUTES * 60_000).toISOString() };
+  }
+  if (abilities.readPrivate) {
     result.channel = w.channel;
     result.visit = w.visit_date ? { date: w.visit_date, visitor: w.visitor } : null;
     result.claimer = claim ? { accountId: claim.claimerId, name: claim.name, dueAt: claim.dueAt, status: claim.status } : null;
   }
-  if ((isWorker || isClaimer) && w.beneficiary_person_id && auth) {
-    const p = await db.selectFrom('persons').select(['id', 'name', 'phone', 'id_number', 'region_path']).where('id', '=', w.beneficiary_person_id).executeTakeFirst();
-    if (p) {
-      const address = (await addressesOf(db, [p.region_path])).get(p.region_path) ?? '';
-      result.beneficiaryContact = { personId: p.id, name: p.name, phone: p.phone, address, idNumber: isWorker ? maskIdNumber(p.id_number) : undefined };
-      await db.insertInto('pi_access_log').values({
-        actor_id: auth.accountId, kind: 'unmask', target_type: 'person', target_id: String(p.id), fields: ['name', 'phone', 'address'],
-        purpose: isWorker ? `心愿办理 ${wishCode(id)}` : `认领送达 ${wishCode(id)}`, ip: actor.ip, request_id: actor.requestId,
-      }).execute();
-    }
-  }
-  if (isOwn && !isWorker) result.beneficiaryContact = undefined;
+  if (isWorker && auth) result.beneficiaryContact = await readContact(db, auth, actor, w, `心愿办理 ${wishCode(id)}`, true);
   return result;
+}
+
+/** The beneficiary's name, phone and address, logged as an unmasked read. */
+async function readContact(db: Executor, auth: AuthContext, actor: Actor, w: WishRow, purpose: string, withId: boolean) {
+  if (!w.beneficiary_person_id) return null;
+  const p = await db.selectFrom('persons').select(['id', 'name', 'phone', 'id_number', 'region_path']).where('id', '=', w.beneficiary_person_id).executeTakeFirst();
+  if (!p) return null;
+  const address = (await addressesOf(db, [p.region_path])).get(p.region_path) ?? '';
+  await db.insertInto('pi_access_log').values({
+    actor_id: auth.accountId, kind: 'unmask', target_type: 'person', target_id: String(p.id), fields: ['name', 'phone', 'address'],
+    purpose, ip: actor.ip, request_id: actor.requestId,
+  }).execute();
+  return { personId: p.id, name: p.name, phone: p.phone, address, idNumber: withId ? maskIdNumber(p.id_number) : undefined };
+}
+
+/**
+ * "Contact the beneficiary": the claimer reads the contact details by an explicit,
+ * logged action, and only once the claim has stood for CONTACT_AFTER_MINUTES (and
+ * until 30 days after confirmation) — so claim-read-withdraw cannot harvest contacts.
+ */
+export async function revealContact(db: Db, auth: AuthContext, actor: Actor, id: number) {
+  return db.transaction().execute(async (tx) => {
+    const w = await loadWish(tx, id);
+    const claim = (await liveClaimers(tx, [id])).get(id);
+    const abilities = requireWishAbility(auth, w, 'contact', claim);
+    if (wishRelation(auth, w, claim).worker('wish:read')) return readContact(tx, auth, actor, w, `心愿办理 ${wishCode(id)}`, true);
+    const c = await tx.selectFrom('wish_claims').select(['id', 'claimed_at']).where('wish_id', '=', id).where('claimer_id', '=', auth.accountId)
+      .where('status', 'in', ['live', 'fulfilled']).executeTakeFirst();
+    if (!c || !abilities.contact) throw new AppError(403, 'forbidden');
+    const waitMs = new Date(c.claimed_at).getTime() + CONTACT_AFTER_MINUTES * 60_000 - Date.now();
+    if (waitMs > 0) throw new AppError(409, 'contact_not_yet', 'contact_not_yet', { minutes: Math.ceil(waitMs / 60_000) });
+    if (w.confirmed_at && Date.now() - new Date(w.confirmed_at).getTime() > CONTACT_DAYS_AFTER_CONFIRM * 86400_000) throw new AppError(403, 'forbidden');
+    await tx.updateTable('wish_claims').set({ contact_revealed_at: sql`coalesce(contact_revealed_at, now())` }).where('id', '=', c.id).execute();
+    return readContact(tx, auth, actor, w, `认领送达 ${wishCode(id)}`, false);
+  });
 }
 
 export interface WishFilter { seasonId?: number; status?: WishStatus; communityId?: number; category?: WishCategory; q?: string }
@@ -245,12 +282,15 @@ export async function presentForWorkers(db: Executor, rows: (WishRow & { benefic
 
 /** The caller's own wishes (submitted or benefiting) and the wishes they claimed. */
 export async function myWishes(db: Db, auth: AuthContext) {
+  const prefix = scopePrefix(auth);
+  if (!prefix) return { submitted: [], claimed: [] };
   const own = await db.selectFrom('wishes').selectAll()
     .where((eb) => eb.or([eb('submitted_by', '=', auth.accountId), ...(auth.personId ? [eb('beneficiary_person_id', '=', auth.personId)] : [])]))
+    .where('region_path', 'like', `${prefix}%`)
     .orderBy('id', 'desc').limit(100).execute() as WishRow[];
   const myClaims = await db.selectFrom('wish_claims').select(['wish_id', 'status', 'due_at']).where('claimer_id', '=', auth.accountId).orderBy('id', 'desc').limit(100).execute();
   const claimedIds = [...new Set(myClaims.map((r) => r.wish_id))];
-  const claimed = claimedIds.length ? await db.selectFrom('wishes').selectAll().where('id', 'in', claimedIds).orderBy('id', 'desc').execute() as WishRow[] : [];
+  const claimed = claimedIds.length ? await db.selectFrom('wishes').selectAll().where('id', 'in', claimedIds).where('region_path', 'like', `${prefix}%`).orderBy('id', 'desc').execute() as WishRow[] : [];
   const all = [...own, ...claimed];
   const [names, claimers, photos] = await Promise.all([communityNames(db, all.map((w) => w.community_id)), liveClaimers(db, all.map((w) => w.id)), photosOf(db, all.map((w) => w.id))]);
   const show = (w: WishRow) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName, photos: photos.get(w.id) });
@@ -265,15 +305,17 @@ export async function myWishes(db: Db, auth: AuthContext) {
 
 /** Photos a resident attaches to their own wish (up to 3), checked and cleaned like every upload. */
 export async function addWishPhotos(d: WishDeps, auth: AuthContext, actor: Actor, id: number, images: Buffer[]) {
+  // Checked once before the encoder runs (no re-encoding for a stranger), again in the transaction.
+  requireWishAbility(auth, await loadWish(d.db, id), 'addPhotos');
+  if (!images.length) throw fieldError('photos', 'required');
+  if (images.length > 3) throw fieldError('photos', 'too_many_photos', { max: 3 });
+  const prepared = await prepareImages(images); // outside the transaction: CPU work holds no connection
   return d.db.transaction().execute(async (tx) => {
     const w = await loadWish(tx, id);
-    const isWorker = can(auth.permissions, 'wish:enter') && isInScope(auth, w.region_path);
-    if (w.submitted_by !== auth.accountId && !isWorker) throw new AppError(403, 'forbidden');
-    if (!['pending_review', 'published'].includes(w.status)) throw stateConflict(w);
+    requireWishAbility(auth, w, 'addPhotos');
     const existing = await tx.selectFrom('wish_photos').select('id').where('wish_id', '=', id).where('kind', '=', 'wish').execute();
-    if (!images.length) throw fieldError('photos', 'required');
-    if (existing.length + images.length > 3) throw fieldError('photos', 'too_many_photos', { max: 3 });
-    for (const [i, img] of images.entries()) {
+    if (existing.length + prepared.length > 3) throw fieldError('photos', 'too_many_photos', { max: 3 });
+    for (const [i, img] of prepared.entries()) {
       const f = await saveImage(tx, d.files, img, auth.accountId);
       await tx.insertInto('wish_photos').values({ wish_id: id, file_id: f.id, kind: 'wish', sort: existing.length + i }).execute();
     }
@@ -284,27 +326,21 @@ export async function addWishPhotos(d: WishDeps, auth: AuthContext, actor: Actor
 
 /**
  * A file for a signed-in reader who may see it before (or apart from) the public
- * wall: its uploader, the workers of its wish's community, the wish's submitter or
- * beneficiary, the claimer; vote scans for the consultation's managers.
+ * wall. A file attached to a wish follows the wish's rules (access.ts); a paper-ballot
+ * scan is for the consultation's readers in scope; only a file not attached to
+ * anything yet is its uploader's alone. Uploading a file never outlives scope.
  */
 export async function fileForReader(db: Db, store: FileStore, auth: AuthContext, fileId: number, thumb: boolean) {
   const f = await db.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirst();
   if (!f) throw notFound();
-  let allowed = f.uploaded_by === auth.accountId;
-  if (!allowed) {
-    const w = await db.selectFrom('wish_photos as p').innerJoin('wishes as w', 'w.id', 'p.wish_id').select(['w.id', 'w.region_path', 'w.submitted_by', 'w.beneficiary_person_id'])
-      .where('p.file_id', '=', fileId).executeTakeFirst();
-    if (w) {
-      const claim = await db.selectFrom('wish_claims').select('claimer_id').where('wish_id', '=', w.id).where('status', 'in', ['live', 'fulfilled']).executeTakeFirst();
-      allowed = (can(auth.permissions, 'wish:read') && isInScope(auth, w.region_path)) || w.submitted_by === auth.accountId
-        || (auth.personId != null && auth.personId === w.beneficiary_person_id) || claim?.claimer_id === auth.accountId;
-    }
-  }
-  if (!allowed) {
-    const scan = await db.selectFrom('vote_participations as p').innerJoin('votes as v', 'v.id', 'p.vote_id').innerJoin('consultations as c', 'c.id', 'v.consultation_id')
-      .select('c.scope_path').where('p.scan_file_id', '=', fileId).executeTakeFirst();
-    allowed = !!scan && can(auth.permissions, 'consult:read') && isInScope(auth, scan.scope_path);
-  }
+  const w = await db.selectFrom('wish_photos as p').innerJoin('wishes as w', 'w.id', 'p.wish_id')
+    .select(['w.id', 'w.region_path', 'w.submitted_by', 'w.beneficiary_person_id', 'w.status']).where('p.file_id', '=', fileId).executeTakeFirst();
+  const scan = w ? undefined : await db.selectFrom('vote_participations as p').innerJoin('votes as v', 'v.id', 'p.vote_id').innerJoin('consultations as c', 'c.id', 'v.consultation_id')
+    .select('c.scope_path').where('p.scan_file_id', '=', fileId).executeTakeFirst();
+  let allowed: boolean;
+  if (w) allowed = wishAbilities(auth, w, (await liveClaimers(db, [w.id])).get(w.id)).read;
+  else if (scan) allowed = can(auth.permissions, 'consult:read') && isInScope(auth, scan.scope_path);
+  else allowed = f.uploaded_by === auth.accountId;
   if (!allowed) throw notFound();
   const key = thumb && f.thumb_key ? f.thumb_key : f.storage_key;
   return { bytes: await store.get(key), mime: thumb && f.thumb_key ? 'image/webp' : f.mime };

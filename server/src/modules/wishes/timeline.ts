@@ -1,6 +1,7 @@
 import type { EventBus } from '../../core/events.js';
 import type { Executor } from '../../core/db.js';
 import { communityNames, wishCode } from './present.js';
+import { screenPublicText } from '../../core/public-text.js';
 
 export const WISH_CHANNEL = 'wish_events';
 
@@ -23,7 +24,7 @@ export async function recordWishEvent(tx: Executor, bus: EventBus | null, wishId
   const w = await tx.selectFrom('wishes').select(['id', 'title', 'status', 'community_id', 'beneficiary_surname', 'season_id', 'category']).where('id', '=', wishId).executeTakeFirstOrThrow();
   const names = await communityNames(tx, [w.community_id]);
   const event: WishLiveEvent = {
-    type: kind, wishId, code: wishCode(wishId), title: w.title, status: w.status, seasonId: w.season_id, category: w.category, communityId: w.community_id,
+    type: kind, wishId, code: wishCode(wishId), title: screenPublicText(w.title), status: w.status, seasonId: w.season_id, category: w.category, communityId: w.community_id,
     communityName: names.get(w.community_id) ?? '', beneficiary: `${w.beneficiary_surname}某`,
     claimerName: (data.claimerName as string | undefined) ?? null, at: at.toISOString(),
   };
