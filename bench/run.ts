@@ -12,6 +12,7 @@ import { loadConfig } from '../server/src/config.js';
 import { openDb } from '../server/src/core/db.js';
 import { migrate } from '../server/src/core/migrate.js';
 import { syncRoles } from '../server/src/modules/people/accounts.js';
+import { ROLES } from '../server/src/modules/index.js';
 import { seed } from '../server/src/seed/seed.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -25,7 +26,7 @@ async function run(url: string, headers: Record<string, string> = {}) {
 
 const dbh = await openDb({ databaseUrl: process.env.BENCH_DATABASE_URL, dataDir: process.env.BENCH_DATA_DIR });
 await migrate(dbh.db);
-await syncRoles(dbh.db);
+await syncRoles(dbh.db, ROLES);
 if (!(await dbh.db.selectFrom('regions').select('id').limit(1).executeTakeFirst())) await seed(dbh.db, 'demo');
 const persons = Number((await dbh.db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 

@@ -9,25 +9,15 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
 import { frameworkErrors, installErrorHandling } from './core/errors.js';
-import { installAuth } from './core/auth/plugin.js';
+import { GUARDED_PREFIXES, installAuth, isGuardedUrl } from './core/auth/plugin.js';
 import { sharedSecret } from './core/auth/secrets.js';
 import { installInputGuard } from './core/input-guard.js';
-import { authRoutes } from './core/auth/routes.js';
-import { regionRoutes } from './modules/regions/routes.js';
-import { orgRoutes } from './modules/orgs/routes.js';
-import { peopleRoutes } from './modules/people/routes.js';
-import { accountRoutes } from './modules/people/accounts-routes.js';
-import { auditRoutes } from './modules/audit/routes.js';
-import { cockpitRoutes } from './modules/cockpit/routes.js';
+import { fileRoutes } from './core/file-access.js';
+import type { ModuleManifest } from './core/module.js';
+import { MODULES } from './modules/index.js';
 import multipart from '@fastify/multipart';
 import { EventBus } from './core/events.js';
 import { diskStore, MAX_IMAGE_BYTES, type FileStore } from './core/files.js';
-import { wishRoutes } from './modules/wishes/routes.js';
-import { publicWishRoutes } from './modules/wishes/public-routes.js';
-import { wechatRoutes } from './modules/wishes/wechat.js';
-import { notificationRoutes } from './modules/people/notifications-routes.js';
-import { consultRoutes, elevatorRoutes } from './modules/consult/routes.js';
-import { allianceRoutes, matchingRoutes } from './modules/alliance/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,6 +27,8 @@ declare module 'fastify' {
     events: EventBus;
     /** Uploaded files (DATA_DIR/files). */
     files: FileStore;
+    /** The module manifests (modules/index.ts): routes, permissions, sweeps, file readers, cockpit numbers. */
+    modules: ModuleManifest[];
     /** Every route with its access rule, for the permission tests and docs. */
     routeList: { method: string; url: string; public: boolean; permission?: string; hasBody: boolean }[];
   }
@@ -63,6 +55,7 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   app.decorate('dbh', dbh);
   app.decorate('config', config);
   app.decorate('routeList', []);
+  app.decorate('modules', MODULES);
   app.decorate('events', new EventBus(dbh));
   app.decorate('files', diskStore(path.join(config.dataDir, 'files')));
   app.addHook('onClose', async () => { await app.events.close(); });
@@ -104,21 +97,10 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
 
   app.get('/api/health', { config: { public: true }, schema: { tags: ['system'] } }, async () => ({ status: 'ok', db: dbh.kind }));
 
-  await app.register(authRoutes);
-  await app.register(regionRoutes);
-  await app.register(orgRoutes);
-  await app.register(peopleRoutes);
-  await app.register(accountRoutes);
-  await app.register(auditRoutes);
-  await app.register(cockpitRoutes);
-  await app.register(wishRoutes);
-  await app.register(publicWishRoutes);
-  await app.register(wechatRoutes);
-  await app.register(notificationRoutes);
-  await app.register(consultRoutes);
-  await app.register(elevatorRoutes);
-  await app.register(allianceRoutes);
-  await app.register(matchingRoutes);
+  for (const m of MODULES) for (const routes of m.routes) await app.register(routes);
+  await app.register(fileRoutes(MODULES.flatMap((m) => m.fileReaders ?? [])));
+  const unguarded = app.routeList.filter((r) => !r.public && !isGuardedUrl(r.url));
+  if (unguarded.length) throw new Error(`routes outside the guarded prefixes (${GUARDED_PREFIXES.join(', ')}): ${unguarded.map((r) => `${r.method} ${r.url}`).join(', ')}`);
 
   serveWebApps(app, config.webDist);
   return app;

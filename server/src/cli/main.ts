@@ -5,6 +5,7 @@ import { cliActor, verifyAudit } from '../core/audit.js';
 import { backup, restore } from '../core/backup.js';
 import { migrate } from '../core/migrate.js';
 import { createAccount, resetPassword, syncRoles } from '../modules/people/accounts.js';
+import { ROLES } from '../modules/index.js';
 import { createDistrictRoot } from '../modules/regions/service.js';
 import { seed, type SeedScale } from '../seed/seed.js';
 import { openConfiguredDb } from './open.js';
@@ -35,7 +36,7 @@ program.command('migrate').description('执行数据库迁移 / apply migrations
 program.command('seed').description('生成演示数据 / seed the synthetic demo district')
   .addOption(new Option('--scale <scale>', 'demo or district (620,000 persons)').choices(['demo', 'district']).default('demo'))
   .action((opts: { scale: SeedScale }) => withDb(async ({ db }) => {
-    await syncRoles(db);
+    await syncRoles(db, ROLES);
     const progress = progressReporter('生成人口 persons');
     const s = await seed(db, opts.scale, (p) => { if (p.total) progress.update(p.done, p.total); });
     progress.stop();
@@ -58,7 +59,7 @@ user.command('add').description('新建账号（生产环境的第一个区级�
   .option('--role <role...>', 'role codes', ['district_admin'])
   .option('--scope <region>', 'region code or id of the data scope; default: the district root')
   .action((o) => withDb(async ({ db }) => {
-    await syncRoles(db);
+    await syncRoles(db, ROLES);
     const scope = o.scope
       ? await db.selectFrom('regions').select('id').where((eb) => eb.or([eb('code', '=', o.scope), ...(/^\d+$/.test(o.scope) ? [eb('id', '=', Number(o.scope))] : [])])).executeTakeFirst()
       : await db.selectFrom('regions').select('id').where('parent_id', 'is', null).orderBy('id').limit(1).executeTakeFirst();

@@ -1,11 +1,11 @@
 import pino from 'pino';
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
-import { purgeExpiredSessions } from '../core/auth/sessions.js';
+import { purgeExpiredSessions } from '../modules/people/sign-in.js';
 import { syncRoles } from '../modules/people/accounts.js';
+import { MODULES, ROLES } from '../modules/index.js';
 import { seed } from '../seed/seed.js';
 import { deliverOutbox, logSenders } from '../core/notify.js';
-import { sweepClaims } from '../modules/wishes/claims.js';
 import { openConfiguredDb } from './open.js';
 
 /**
@@ -17,7 +17,7 @@ export async function serve(config: Config) {
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const dbh = await openConfiguredDb(config);
   const { db } = dbh;
-  await syncRoles(db);
+  await syncRoles(db, ROLES);
   const hasRegions = await db.selectFrom('regions').select('id').limit(1).executeTakeFirst();
   if (!hasRegions && !config.production) {
     log.info('首次启动：正在生成演示数据 / first start: seeding the demo district…');
@@ -32,7 +32,7 @@ export async function serve(config: Config) {
 
   const app = await buildApp({ config, dbh, logger: log });
   // Background work whose state lives in the database, so a restart loses nothing:
-  // the claim clock (reminders, expiry) and outbox delivery. Safe on every instance.
+  // each module's sweeps (e.g. the claim clock) and outbox delivery. Safe on every instance.
   const deps = { db, bus: app.events, files: app.files };
   const senders = logSenders(log);
   const every = (ms: number, what: string, fn: () => Promise<unknown>) => {
@@ -43,7 +43,10 @@ export async function serve(config: Config) {
       fn().catch((err) => log.error({ err }, `${what} failed`)).finally(() => { running = false; });
     }, ms);
   };
-  const timers = [every(60_000, 'claim sweep', () => sweepClaims(deps)), every(5_000, 'outbox delivery', () => deliverOutbox(db, senders))];
+  const timers = [
+    ...MODULES.flatMap((m) => (m.sweeps ?? []).map((s) => every(s.everyMs, `${m.name}: ${s.name}`, () => s.run(deps)))),
+    every(5_000, 'outbox delivery', () => deliverOutbox(db, senders)),
+  ];
   app.addHook('preClose', async () => timers.forEach(clearInterval));
   let closing = false;
   const shutdown = async (signal: string) => {

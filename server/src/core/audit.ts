@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { Executor } from './db.js';
+import type { PiAccessLogTable } from './schema.js';
 
 /** Who did it, from where: taken from the request (or the CLI). */
 export interface Actor {
@@ -87,4 +89,11 @@ export async function verifyAudit(db: Executor, batch = 5000): Promise<VerifyRes
       checked++;
     }
   }
+}
+
+export type PersonalDataAccess = Omit<Insertable<PiAccessLogTable>, 'id' | 'at'>;
+
+/** Records an unmasked read or an export of personal data, with its purpose (PIPL). */
+export async function logPersonalDataAccess(db: Executor, entry: PersonalDataAccess) {
+  await db.insertInto('pi_access_log').values(entry).execute();
 }

@@ -49,3 +49,9 @@ export async function deliverOutbox(db: Db, senders: Record<string, ChannelSende
   }
   return sent;
 }
+
+/** Marks one of the account's messages read; false when it is not theirs or does not exist. */
+export async function markNotificationRead(db: Executor, accountId: number, id: number) {
+  const res = await db.updateTable('notifications').set({ read_at: new Date() }).where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}

@@ -5,10 +5,8 @@ import { hashPassword } from '../core/auth/passwords.js';
 import { nameInitials } from '../core/pinyin.js';
 import type { OrgKind, RegionLevel } from '../core/schema.js';
 import { syncRoles } from '../modules/people/accounts.js';
-import { seedWishes } from './wishes.js';
-import { seedOwnerRegister } from './owners.js';
-import { seedElevators } from './elevators.js';
-import { seedAlliance } from './alliance.js';
+import { MODULES, ROLES } from '../modules/index.js';
+import type { DemoContext } from '../core/module.js';
 import { birthDate, personName, rng, syntheticIdNumber, syntheticPhone, type Rng } from './random.js';
 
 export type SeedScale = 'demo' | 'district';
@@ -141,7 +139,7 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
   const targetPersons = scale === 'district' ? DISTRICT_TARGET_PERSONS : 0;
 
   const summary = await db.transaction().execute(async (tx) => {
-    await syncRoles(tx);
+    await syncRoles(tx, ROLES);
     const ctx: Ctx = { headAge: 40, headSex: 'M', headSurname: '王', tx, w: new Writer(tx), r: rng(20261124), nextRegion: 1, nextHousehold: 1, nextPerson: 1, onProgress, targetPersons };
     const district = await region(ctx, null, 'district', 'YN', '盐南高新区', 0);
     const streets: Record<string, RegionRow> = {};
@@ -263,18 +261,13 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
     }
 
     const accountId = async (u: string) => (await tx.selectFrom('accounts').select('id').where('username', '=', u).executeTakeFirstOrThrow()).id;
-    const wishes = await seedWishes(tx, ctx.r, {
-      communities: Object.values(communities).map((c) => c.id), residentPersonId: residentRow.id, residentAccountId: await accountId('resident.demo'),
-      workerId: await accountId('community.luming'), unit: { accountId: await accountId('unit.demo'), orgId: orgs['E-SZ'], name: '盐南数智科技有限公司' },
-      member: { accountId: await accountId('member.demo'), name: (await tx.selectFrom('persons').select('name').where('id', '=', memberRow.id).executeTakeFirstOrThrow()).name },
-    });
-
-    await seedOwnerRegister(tx, compounds.XSW.path);
-    const residentUnit = (await tx.selectFrom('regions as room').innerJoin('persons as p', 'p.region_id', 'room.id').select('room.parent_id').where('p.id', '=', residentRow.id).executeTakeFirstOrThrow()).parent_id!;
-    await seedElevators(tx, ctx.r, residentUnit, await accountId('community.luming'));
-    await seedAlliance(tx, ctx.r, {
-      streets: Object.values(streets), communities: Object.values(communities), unitDemoOrgId: orgs['E-SZ'], unitDemoName: '盐南数智科技有限公司', createdBy: await accountId('community.luming'),
-    });
+    // Each module seeds its own part of the district, in module order.
+    const demo: DemoContext = {
+      rng: ctx.r, streets: Object.values(streets), communities: Object.values(communities), compounds, orgs, accountId,
+      persons: { resident: residentRow.id, member: memberRow.id },
+    };
+    const counts: Record<string, number> = {};
+    for (const m of MODULES) Object.assign(counts, (await m.seed?.(tx, demo)) ?? {});
 
     // Explicit ids were written; move the identity sequences past them.
     for (const t of ['regions', 'households', 'persons'] as const) {
@@ -282,7 +275,7 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
     }
     const summary: SeedSummary = {
       regions: ctx.w.counts.regions, households: ctx.w.counts.households, persons: ctx.w.counts.persons,
-      accounts: accounts.length, organisations: Object.keys(orgs).length, wishes: wishes.wishes, ms: Date.now() - t0,
+      accounts: accounts.length, organisations: Object.keys(orgs).length, wishes: counts.wishes ?? 0, ms: Date.now() - t0,
     };
     await appendAudit(tx, cliActor('seed'), { action: 'seed.run', summary: { scale, ...summary } });
     return summary;

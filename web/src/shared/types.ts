@@ -126,8 +126,16 @@ export interface WishDetail extends PublicWish {
   channel?: WishChannel;
   visit?: { date: string; visitor: string } | null;
   claimer?: { accountId: number; name: string; dueAt: string; status: string } | null;
-  /** Workers in scope and the live claimer only (the server logs each read). */
+  /** Workers in scope only (the server logs each read); the claimer asks POST /api/wishes/:id/contact. */
   beneficiaryContact?: { personId: number; name: string; phone: string | null; address: string; idNumber?: string | null };
+  /** What the signed-in caller may do with this wish, decided by the server. */
+  abilities?: WishAbilities;
+  myClaim?: { status: string; dueAt: string; contactAvailableAt: string };
+}
+
+export interface WishAbilities {
+  read: boolean; readPrivate: boolean; edit: boolean; withdraw: boolean; addPhotos: boolean; review: boolean; revokeClaim: boolean;
+  claim: boolean; withdrawClaim: boolean; fulfil: boolean; contact: boolean; confirm: boolean;
 }
 
 /** A row of the workers' list. */

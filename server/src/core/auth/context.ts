@@ -1,4 +1,5 @@
 import type { Actor } from '../audit.js';
+import type { Permission } from './roles.js';
 
 /** Who is asking, resolved once per request from the session. */
 export interface AuthContext {
@@ -22,8 +23,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without signing in. */
     public?: boolean;
-    /** Permission code required; absent = any signed-in account. */
-    permission?: string;
+    /** Permission code required (declared by a module); absent = any signed-in account. */
+    permission?: Permission;
   }
 }
 

@@ -1,11 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db.js';
 import { AppError, forbidden, unauthenticated } from '../errors.js';
-import { can } from './roles.js';
-import { resolveSession } from './sessions.js';
+import { can, type Permission } from './roles.js';
+import { resolveSession } from './resolve-session.js';
 import './context.js';
 
 export const SESSION_COOKIE = 'rc_session';
+/**
+ * Where the API is mounted (Open311 will add /open311/). Every route under these
+ * needs a session unless it is marked public; app.ts refuses to start with a module
+ * route anywhere else, so a new prefix cannot slip past the guard.
+ */
+export const GUARDED_PREFIXES = ['/api/', '/open311/'];
+export const isGuardedUrl = (url: string) => GUARDED_PREFIXES.some((p) => url.startsWith(p));
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -17,7 +24,7 @@ export function installAuth(app: FastifyInstance, db: Db) {
   app.decorateRequest('auth', null);
 
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
+    if (!isGuardedUrl(req.url)) return;
     const header = req.headers.authorization;
     let token: string | undefined;
     let via: 'cookie' | 'bearer' = 'bearer';
@@ -34,8 +41,8 @@ export function installAuth(app: FastifyInstance, db: Db) {
   });
 
   app.addHook('onRoute', (route) => {
-    const config = (route.config ?? {}) as { public?: boolean; permission?: string };
-    if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs') || config.public) return;
+    const config = (route.config ?? {}) as { public?: boolean; permission?: Permission };
+    if (!isGuardedUrl(route.url) || route.url.startsWith('/api/docs') || config.public) return;
     const guard = async (req: FastifyRequest) => {
       if (!req.auth) throw unauthenticated();
       if (config.permission && !can(req.auth.permissions, config.permission)) throw forbidden();

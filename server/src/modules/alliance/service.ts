@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { ClaimGate } from '../wishes/claims.js';
 import type { AuthContext } from '../../core/auth/context.js';
 import { can } from '../../core/auth/roles.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
@@ -243,4 +244,20 @@ export async function isVerifiedUnitOrg(db: Executor, organisationId: number | n
 export async function isVerifiedUnit(db: Executor, unitId: number) {
   const u = await db.selectFrom('alliance_units').select('status').where('id', '=', unitId).executeTakeFirst();
   return u?.status === 'verified';
+}
+
+/** Registered with the wishes module: only a verified alliance unit may hold a claim. */
+export const verifiedUnitsOnly: ClaimGate = async (tx, claimant) => {
+  if (claimant.unitId != null) return (await isVerifiedUnit(tx, claimant.unitId)) ? null : 'unit_not_verified';
+  if (claimant.orgId != null) return (await isVerifiedUnitOrg(tx, claimant.orgId)) ? null : 'unit_not_verified';
+  return null;
+};
+
+/** Convenience-station use in a scope (check-ins today and in all), for the cockpit's service panel. */
+export async function stationUse(db: Executor, scopePath: string) {
+  const today = new Date().toISOString().slice(0, 10);
+  const row = await db.selectFrom('station_checkins as k').innerJoin('stations as s', 's.id', 'k.station_id').innerJoin('regions as r', 'r.id', 's.region_id')
+    .select([sql<number>`count(*)`.as('total'), sql<number>`count(*) filter (where k.day = ${today})`.as('today')])
+    .where('r.path', 'like', `${scopePath}%`).executeTakeFirst();
+  return { checkinsToday: Number(row?.today ?? 0), checkinsTotal: Number(row?.total ?? 0) };
 }

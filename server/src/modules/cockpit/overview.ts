@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import type { Db } from '../../core/db.js';
 import { isRootPath } from '../../core/scope.js';
+import type { ModuleManifest } from '../../core/module.js';
 import { regionLevelCounts } from '../regions/service.js';
 
 /**
@@ -14,20 +15,23 @@ const caches = new WeakMap<Db, Map<number, { at: number; value: Promise<Overview
 
 type Overview = Awaited<ReturnType<typeof computeOverview>>;
 
-export function cockpitOverview(db: Db, auth: AuthContext): Promise<Overview> {
+/** Each module's own numbers (its manifest's `cockpit`), counted in the same scope. */
+export type Indicator = NonNullable<ModuleManifest['cockpit']>;
+
+export function cockpitOverview(db: Db, auth: AuthContext, indicators: Indicator[]): Promise<Overview> {
   const key = auth.scope?.regionId ?? 0;
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-  const value = computeOverview(db, auth.scope?.regionId ?? null);
+  const value = computeOverview(db, auth.scope?.regionId ?? null, indicators);
   cache.set(key, { at: Date.now(), value });
   value.catch(() => cache.delete(key));
   return value;
 }
 
 /** Live counts for a scope, with residents and households per child region (street, or community below). */
-async function computeOverview(db: Db, scopeRegionId: number | null) {
+async function computeOverview(db: Db, scopeRegionId: number | null, indicators: Indicator[]) {
   if (!scopeRegionId) return { scope: null, totals: null, breakdown: [], at: new Date().toISOString() };
   const root = await db.selectFrom('regions').selectAll().where('id', '=', scopeRegionId).executeTakeFirstOrThrow();
   // One grouped pass per table: each row counted under the child of the scope root on its path.
@@ -43,11 +47,7 @@ async function computeOverview(db: Db, scopeRegionId: number | null) {
     db.selectFrom('regions').select(['id', 'name', 'level']).where('parent_id', '=', root.id).orderBy('sort').orderBy('id').execute(),
     regionLevelCounts(db, root.path),
   ]);
-  // Convenience-station use in the scope (check-ins), for the cockpit's service panel.
-  const today = new Date().toISOString().slice(0, 10);
-  const checkins = await db.selectFrom('station_checkins as k').innerJoin('stations as s', 's.id', 'k.station_id').innerJoin('regions as r', 'r.id', 's.region_id')
-    .select([sql<number>`count(*)`.as('total'), sql<number>`count(*) filter (where k.day = ${today})`.as('today')])
-    .where('r.path', 'like', `${root.path}%`).executeTakeFirst();
+  const moduleNumbers = Object.assign({}, ...(await Promise.all(indicators.map((f) => f(db, root.path)))));
   const sum = (rows: { n: number }[]) => rows.reduce((s, r) => s + Number(r.n), 0);
   const p = new Map(people.map((x) => [Number(x.id), Number(x.n)]));
   const h = new Map(households.map((x) => [Number(x.id), Number(x.n)]));
@@ -56,7 +56,7 @@ async function computeOverview(db: Db, scopeRegionId: number | null) {
     // People attached to the root region itself (no child) are in the totals too.
     totals: { ...levels, households: sum(households), residents: sum(people) },
     breakdown: children.map((c) => ({ id: c.id, name: c.name, level: c.level, residents: p.get(c.id) ?? 0, households: h.get(c.id) ?? 0 })),
-    stations: { checkinsToday: Number(checkins?.today ?? 0), checkinsTotal: Number(checkins?.total ?? 0) },
+    ...moduleNumbers,
     at: new Date().toISOString(),
   };
 }

@@ -8,5 +8,5 @@ export async function cockpitRoutes(app: FastifyInstance) {
   r.get('/api/cockpit/overview', {
     config: { permission: 'cockpit:read' },
     schema: { tags: ['cockpit'], summary: '驾驶舱：区域树的实时计数（街道、社区、小区、户、居民）及按街道分布' },
-  }, async (req) => cockpitOverview(app.dbh.db, requireAuth(req)));
+  }, async (req) => cockpitOverview(app.dbh.db, requireAuth(req), app.modules.flatMap((m) => (m.cockpit ? [m.cockpit] : []))));
 }

@@ -2,10 +2,10 @@ import ExcelJS from 'exceljs';
 import { importRejected, inBatches, readImportSheet, type RowProblem } from '../../core/excel.js';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../../core/auth/context.js';
-import { appendAudit, type Actor } from '../../core/audit.js';
-import { sql } from 'kysely';
+import { appendAudit, type Actor, logPersonalDataAccess } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import { fieldError } from '../../core/errors.js';
+import { setRoomAreas } from '../regions/service.js';
 import { withImportLock } from '../../core/import-lock.js';
 import { t } from '../../core/i18n.js';
 import { isValidIdNumber } from '../../core/identity.js';
@@ -54,7 +54,7 @@ export async function ownersWorkbook(db: Db, auth: AuthContext, regionId: number
     if (page * 100 >= res.total) break;
   }
   if (withOwners) {
-    await db.insertInto('pi_access_log').values({ actor_id: auth.accountId, kind: 'export', target_type: 'owner_register', target_id: String(region.id), fields: ['id_number(masked)'], purpose: '业主名册导出', ip: null, request_id: null }).execute();
+    await logPersonalDataAccess(db, { actor_id: auth.accountId, kind: 'export', target_type: 'owner_register', target_id: String(region.id), fields: ['id_number(masked)'], purpose: '业主名册导出', ip: null, request_id: null });
   }
   const buf = await wb.xlsx.writeBuffer();
   return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -77,8 +77,7 @@ async function writeRegisterBatch(tx: Executor, batch: RegisterRow[]) {
   await tx.insertInto('room_register').values(batch.map((r) => ({ room_id: r.roomId, area_source: r.source, unsold_developer_unit: r.developer })))
     .onConflict((oc) => oc.column('room_id').doUpdateSet((eb) => ({ area_source: eb.ref('excluded.area_source'), unsold_developer_unit: eb.ref('excluded.unsold_developer_unit'), updated_at: new Date() })))
     .execute();
-  const areas = sql.join(batch.map((r) => sql`(${r.roomId}::integer, ${r.area}::numeric)`));
-  await sql`update regions set area = v.area from (values ${areas}) as v (id, area) where regions.id = v.id`.execute(tx);
+  await setRoomAreas(tx, batch.map((r) => ({ roomId: r.roomId, area: r.area })));
 }
 
 /**

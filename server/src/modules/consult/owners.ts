@@ -6,6 +6,7 @@ import type { PageQuery } from '../../core/paging.js';
 import { paginate } from '../../core/paging.js';
 import { isInScope, regionInScope } from '../../core/scope.js';
 import type { RegisterRoom } from './tally.js';
+import { setRoomAreas } from '../regions/service.js';
 
 export type AreaSource = 'registry' | 'survey' | 'contract';
 export const AREA_SOURCE_NAMES: Record<AreaSource, string> = { registry: '不动产登记', survey: '测绘', contract: '购房合同' };
@@ -75,7 +76,7 @@ export async function writeRoomRegister(tx: Executor, roomId: number, input: Own
   await tx.insertInto('room_register').values({ room_id: roomId, area_source: input.areaSource ?? 'registry', unsold_developer_unit: !!input.unsoldDeveloperUnit })
     .onConflict((oc) => oc.column('room_id').doUpdateSet({ area_source: input.areaSource ?? 'registry', unsold_developer_unit: !!input.unsoldDeveloperUnit, updated_at: new Date() }))
     .execute();
-  if (input.area !== undefined) await tx.updateTable('regions').set({ area: input.area }).where('id', '=', roomId).execute();
+  if (input.area !== undefined) await setRoomAreas(tx, [{ roomId, area: input.area }]);
 }
 
 export async function updateRoomOwners(db: Db, auth: AuthContext, actor: Actor, roomId: number, input: OwnerInput) {

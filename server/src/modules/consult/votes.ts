@@ -238,3 +238,11 @@ export async function listObjections(db: Db, auth: AuthContext, id: number) {
     .select(['o.id', 'o.body', 'o.stage', 'o.history', 'o.created_at', 'o.updated_at', 'a.display_name']).where('o.vote_id', '=', id).orderBy('o.id').execute();
   return { items: rows.map((o) => ({ id: o.id, body: o.body, stage: o.stage, history: json<object[]>(o.history), raisedBy: o.display_name, createdAt: o.created_at, updatedAt: o.updated_at })) };
 }
+
+/** A paper ballot's scan is for the consultation's readers in scope; registered as the consult module's file reader. */
+export async function readBallotScan(db: Executor, auth: AuthContext, fileId: number): Promise<boolean | undefined> {
+  const scan = await db.selectFrom('vote_participations as p').innerJoin('votes as v', 'v.id', 'p.vote_id').innerJoin('consultations as c', 'c.id', 'v.consultation_id')
+    .select('c.scope_path').where('p.scan_file_id', '=', fileId).executeTakeFirst();
+  if (!scan) return undefined;
+  return can(auth.permissions, 'consult:read') && isInScope(auth, scan.scope_path);
+}

@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
-import { PERMISSIONS } from '../../core/auth/roles.js';
 import { idParam, nonEmpty, bodyId } from '../../core/http.js';
 import { isValidMobile } from '../../core/identity.js';
 import { pageQuery } from '../../core/paging.js';
@@ -29,7 +28,7 @@ export async function accountRoutes(app: FastifyInstance) {
   r.get('/api/roles', {
     config: { permission: 'account:read' },
     schema: { tags, summary: '角色与权限码' },
-  }, async () => ({ items: await listRoles(db), permissions: PERMISSIONS }));
+  }, async () => ({ items: await listRoles(db), permissions: Object.fromEntries(app.modules.flatMap((m) => Object.entries(m.permissions))) }));
 
   r.get('/api/accounts', {
     config: { permission: 'account:read' },

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import { hashPassword, isStrongPassword } from '../../core/auth/passwords.js';
-import { checkOwnPassword } from '../../core/auth/sessions.js';
+import { checkOwnPassword } from './sign-in.js';
 import { clearAccountThrottle } from '../../core/auth/throttle.js';
-import { ROLES, can, permissionsOf } from '../../core/auth/roles.js';
+import { can, permissionsOf, type RoleDef } from '../../core/auth/roles.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
@@ -13,8 +13,9 @@ import { isInScope, isRootPath, scopePrefix } from '../../core/scope.js';
 import { addressesOf, presentRegion } from '../regions/service.js';
 
 /** Writes the code's role table into the database (names and permission codes). */
-export async function syncRoles(db: Executor) {
-  for (const [i, r] of ROLES.entries()) {
+/** Writes the roles, with the permissions the modules grant them (modules/index.ts), into the roles table. */
+export async function syncRoles(db: Executor, roles: RoleDef[]) {
+  for (const [i, r] of roles.entries()) {
     await db.insertInto('roles').values({ code: r.code, name_zh: r.zh, name_en: r.en, permissions: r.permissions, sort: i })
       .onConflict((oc) => oc.column('code').doUpdateSet({ name_zh: r.zh, name_en: r.en, permissions: r.permissions, sort: i }))
       .execute();

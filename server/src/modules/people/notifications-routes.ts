@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { requireAuth } from '../../core/auth/plugin.js';
 import { notFound } from '../../core/errors.js';
 import { idParam } from '../../core/http.js';
 import { pageQuery, paginate } from '../../core/paging.js';
+import { markNotificationRead } from '../../core/notify.js';
+import { issueBindCode } from '../../core/wechat-binding.js';
 
 /** The signed-in user's in-app messages, and the code that binds their WeChat account. */
 export async function notificationRoutes(app: FastifyInstance) {
@@ -23,19 +24,13 @@ export async function notificationRoutes(app: FastifyInstance) {
 
   r.post('/api/me/notifications/:id/read', { schema: { tags, summary: '标记已读', params: idParam } }, async (req) => {
     const auth = requireAuth(req);
-    const res = await db.updateTable('notifications').set({ read_at: new Date() }).where('id', '=', req.params.id).where('account_id', '=', auth.accountId).executeTakeFirst();
-    if (!res.numUpdatedRows) throw notFound();
+    if (!(await markNotificationRead(db, auth.accountId, req.params.id))) throw notFound();
     return { ok: true };
   });
 
   r.post('/api/me/wechat-bind-code', { schema: { tags, summary: '获取微信公众号绑定码（10 分钟内发送“绑定 123456”到公众号）' } }, async (req) => {
     const auth = requireAuth(req);
-    const code = String(randomInt(100000, 1000000));
-    const expiresAt = new Date(Date.now() + 10 * 60_000);
-    await db.transaction().execute(async (tx) => {
-      await tx.deleteFrom('wechat_bind_codes').where((eb) => eb.or([eb('account_id', '=', auth.accountId), eb('expires_at', '<', new Date())])).execute();
-      await tx.insertInto('wechat_bind_codes').values({ code, account_id: auth.accountId, expires_at: expiresAt }).onConflict((oc) => oc.column('code').doUpdateSet({ account_id: auth.accountId, expires_at: expiresAt })).execute();
-    });
+    const { code, expiresAt } = await db.transaction().execute((tx) => issueBindCode(tx, auth.accountId));
     return { code, expiresAt: expiresAt.toISOString() };
   });
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import { can } from '../../core/auth/roles.js';
-import { appendAudit, type Actor } from '../../core/audit.js';
+import { appendAudit, type Actor, logPersonalDataAccess } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import { birthDateFromId, maskIdNumber, maskPhone, sexFromId } from '../../core/identity.js';
@@ -77,10 +77,10 @@ export async function getPerson(db: Db, auth: AuthContext, actor: Actor, id: num
   if (reveal) {
     if (!can(auth.permissions, 'people:unmask')) throw new AppError(403, 'forbidden', 'cannot_unmask');
     if (!reveal.purpose?.trim()) throw fieldError('purpose', 'purpose_required');
-    await db.insertInto('pi_access_log').values({
+    await logPersonalDataAccess(db, {
       actor_id: auth.accountId, kind: 'unmask', target_type: 'person', target_id: String(id),
       fields: ['id_number', 'phone'], purpose: reveal.purpose.trim(), ip: actor.ip, request_id: actor.requestId,
-    }).execute();
+    });
   }
   const addr = await addressesOf(db, [p.path]);
   // Members who moved out of the caller's scope (the household kept) are another community's residents now.
@@ -196,10 +196,10 @@ export async function exportPeople(db: Db, auth: AuthContext, actor: Actor, filt
   const q = await peopleQuery(db, auth, filter);
   const rows = q ? await present(db, await q.limit(EXPORT_MAX_ROWS).execute()) : [];
   await db.transaction().execute(async (tx) => {
-    await tx.insertInto('pi_access_log').values({
+    await logPersonalDataAccess(tx, {
       actor_id: auth.accountId, kind: 'export', target_type: 'person', target_id: null,
       fields: ['name', 'sex', 'birth_date', 'id_number(masked)', 'phone(masked)', 'address'], purpose, ip: actor.ip, request_id: actor.requestId,
-    }).execute();
+    });
     await appendAudit(tx, actor, { action: 'person.export', targetType: 'person', summary: { ...filter, rows: rows.length, purpose } });
   });
   return rows;

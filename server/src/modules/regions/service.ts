@@ -163,3 +163,10 @@ export async function listGrids(db: Db, auth: AuthContext, communityId: number |
     })),
   };
 }
+
+/** Sets rooms' exclusive areas (m², from the owner register) in one statement; the owner register calls this. */
+export async function setRoomAreas(tx: Executor, areas: { roomId: number; area: number }[]) {
+  if (!areas.length) return;
+  const values = sql.join(areas.map((r) => sql`(${r.roomId}::integer, ${r.area}::numeric)`));
+  await sql`update regions set area = v.area from (values ${values}) as v (id, area) where regions.id = v.id and regions.level = 'room'`.execute(tx);
+}

@@ -7,7 +7,6 @@ import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js
 import { prepareImages, saveImage } from '../../core/files.js';
 import { notify } from '../../core/notify.js';
 import { publicClaimerName, wishCode } from './present.js';
-import { isVerifiedUnit, isVerifiedUnitOrg } from '../alliance/service.js';
 import type { WishDeps } from './service.js';
 import { recordWishEvent } from './timeline.js';
 import { isPublicStatus, requireWishAbility, wishRelation } from './access.js';
@@ -21,14 +20,29 @@ export const CLAIM_LIMITS = { unitPerDay: 30, personPerDay: 5, withdrawalsPerDay
 export interface Claimant { accountId: number; name: string; orgId: number | null; unitId?: number }
 
 /**
+ * A rule a claimant must pass, registered by another module (the alliance: only verified
+ * units claim), so that this module needs no knowledge of it. Returns an error code to refuse.
+ */
+export type ClaimGate = (tx: Executor, claimant: Claimant) => Promise<string | null>;
+const claimGates: ClaimGate[] = [];
+export function addClaimGate(gate: ClaimGate) {
+  if (!claimGates.includes(gate)) claimGates.push(gate);
+}
+async function passClaimGates(tx: Executor, claimant: Claimant) {
+  for (const gate of claimGates) {
+    const refusal = await gate(tx, claimant);
+    if (refusal) throw new AppError(403, refusal);
+  }
+}
+
+/**
  * The one way a wish becomes claimed — by the claimer (claimWish) or by a worker
  * accepting a season-end assignment for a unit. Two guards, both in the database: a
  * conditional update (published → claimed) that only one transaction can win, and a
  * partial unique index allowing one live claim per wish. A unit claims only once verified.
  */
 export async function claimInTx(tx: Executor, d: WishDeps, actor: Actor, id: number, claimant: Claimant, via?: 'season_assignment') {
-  const verified = claimant.unitId != null ? await isVerifiedUnit(tx, claimant.unitId) : claimant.orgId == null || await isVerifiedUnitOrg(tx, claimant.orgId);
-  if (!verified) throw new AppError(403, 'unit_not_verified');
+  await passClaimGates(tx, claimant);
   const w = await tx.selectFrom('wishes as w').innerJoin('seasons as s', 's.id', 'w.season_id')
     .select(['w.id', 'w.status', 'w.title', 'w.submitted_by', 's.claim_days']).where('w.id', '=', id).executeTakeFirst();
   if (!w) throw notFound();
@@ -53,6 +67,7 @@ export async function claimWish(d: WishDeps, auth: AuthContext, actor: Actor, id
   try {
     return await d.db.transaction().execute(async (tx) => {
       const claimant = await claimerIdentity(tx, auth);
+      await passClaimGates(tx, claimant);
       const w = await tx.selectFrom('wishes').select(['region_path', 'status', 'submitted_by', 'beneficiary_person_id']).where('id', '=', id).executeTakeFirst();
       if (!w) throw notFound();
       if (!wishRelation(auth, w).inScope) throw isPublicStatus(w.status) ? outOfScope() : notFound();
@@ -80,7 +95,7 @@ async function claimerIdentity(tx: Executor, auth: AuthContext): Promise<Claiman
   if (auth.roles.includes('alliance_unit')) {
     // An alliance unit's organisation is the claimer; a party member's branch is not.
     const org = auth.organisationId ? await tx.selectFrom('organisations').select(['id', 'name']).where('id', '=', auth.organisationId).executeTakeFirst() : undefined;
-    if (!org || !(await isVerifiedUnitOrg(tx, org.id))) throw new AppError(403, 'unit_not_verified');
+    if (!org) throw new AppError(403, 'unit_not_verified');
     return { accountId: auth.accountId, name: org.name, orgId: org.id };
   }
   return { accountId: auth.accountId, name: auth.displayName, orgId: null };

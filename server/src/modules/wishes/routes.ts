@@ -1,3 +1,4 @@
+import { logPersonalDataAccess } from '../../core/audit.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import { importWishes, wishImportTemplate } from './import.js';
 import { CATEGORY_NAMES, STATUS_NAMES, TARGET_NAMES } from './present.js';
 import { wishTree } from './public.js';
 import { createSeason, listSeasons, seasonStats, updateSeason } from './seasons.js';
-import { addWishPhotos, fileForReader, revealContact, createWish, editWish, getWish, listWishes, myWishes, reviewWish, withdrawWish, workerWishQuery, presentForWorkers, type WishDeps } from './service.js';
+import { addWishPhotos, revealContact, createWish, editWish, getWish, listWishes, myWishes, reviewWish, withdrawWish, workerWishQuery, presentForWorkers, type WishDeps } from './service.js';
 
 export const categories = ['goods', 'service', 'companionship'] as const;
 export const targetGroups = ['elder', 'child', 'disabled', 'hardship', 'other'] as const;
@@ -63,7 +64,7 @@ export async function wishRoutes(app: FastifyInstance) {
     const a = auth(req);
     const q = workerWishQuery(db, a, req.query);
     const rows = q ? await presentForWorkers(db, await q.orderBy('w.id').limit(100_000).execute()) : [];
-    await db.insertInto('pi_access_log').values({ actor_id: a.accountId, kind: 'export', target_type: 'wish', target_id: null, fields: ['beneficiary_name', 'phone(masked)'], purpose: req.query.purpose, ip: req.ip, request_id: req.id }).execute();
+    await logPersonalDataAccess(db, { actor_id: a.accountId, kind: 'export', target_type: 'wish', target_id: null, fields: ['beneficiary_name', 'phone(masked)'], purpose: req.query.purpose, ip: req.ip, request_id: req.id });
     return sendXlsx(reply, `心愿清单-${new Date().toISOString().slice(0, 10)}.xlsx`, '心愿', [
       { header: '编号', key: 'code', width: 11, value: (w) => w.code },
       { header: '社区', key: 'community', width: 12, value: (w) => w.communityName },
@@ -149,13 +150,6 @@ export async function wishRoutes(app: FastifyInstance) {
   r.post('/api/wishes/:id/confirm', {
     schema: { tags, summary: '确认圆梦并评价', params: idParam, body: z.object({ rating: z.number().int().min(1).max(5), comment: z.string().trim().min(1).max(200) }).strict() },
   }, async (req) => confirmWish(deps(), auth(req), actorFromRequest(req), req.params.id, req.body.rating, req.body.comment));
-
-  r.get('/api/files/:id', {
-    schema: { tags: ['files'], summary: '文件（登录可见：上传人、所属社区工作人员、心愿本人、认领人；选票扫描件为协商管理人员）', params: idParam, querystring: z.object({ thumb: z.enum(['0', '1']).optional() }) },
-  }, async (req, reply) => {
-    const f = await fileForReader(db, app.files, auth(req), req.params.id, req.query.thumb === '1');
-    return reply.type(f.mime).header('cache-control', 'private, max-age=3600').send(f.bytes);
-  });
 
   r.get('/api/me/wishes', { schema: { tags, summary: '我的心愿与我的认领' } }, async (req) => myWishes(db, auth(req)));
 

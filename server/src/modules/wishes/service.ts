@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
-import { can } from '../../core/auth/roles.js';
-import { appendAudit, type Actor } from '../../core/audit.js';
+import { can, type Permission } from '../../core/auth/roles.js';
+import { appendAudit, type Actor, logPersonalDataAccess } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import type { EventBus } from '../../core/events.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
@@ -93,7 +93,7 @@ async function loadWish(db: Executor, id: number): Promise<WishRow> {
 }
 
 /** A worker acting on a wish must hold the permission and have its community in scope. */
-function requireWorker(auth: AuthContext, w: WishRow, permission: string) {
+function requireWorker(auth: AuthContext, w: WishRow, permission: Permission) {
   if (!can(auth.permissions, permission)) throw new AppError(403, 'forbidden');
   if (!isInScope(auth, w.region_path)) throw outOfScope();
 }
@@ -215,10 +215,10 @@ async function readContact(db: Executor, auth: AuthContext, actor: Actor, w: Wis
   const p = await db.selectFrom('persons').select(['id', 'name', 'phone', 'id_number', 'region_path']).where('id', '=', w.beneficiary_person_id).executeTakeFirst();
   if (!p) return null;
   const address = (await addressesOf(db, [p.region_path])).get(p.region_path) ?? '';
-  await db.insertInto('pi_access_log').values({
+  await logPersonalDataAccess(db, {
     actor_id: auth.accountId, kind: 'unmask', target_type: 'person', target_id: String(p.id), fields: ['name', 'phone', 'address'],
     purpose, ip: actor.ip, request_id: actor.requestId,
-  }).execute();
+  });
   return { personId: p.id, name: p.name, phone: p.phone, address, idNumber: withId ? maskIdNumber(p.id_number) : undefined };
 }
 
@@ -324,24 +324,10 @@ export async function addWishPhotos(d: WishDeps, auth: AuthContext, actor: Actor
   });
 }
 
-/**
- * A file for a signed-in reader who may see it before (or apart from) the public
- * wall. A file attached to a wish follows the wish's rules (access.ts); a paper-ballot
- * scan is for the consultation's readers in scope; only a file not attached to
- * anything yet is its uploader's alone. Uploading a file never outlives scope.
- */
-export async function fileForReader(db: Db, store: FileStore, auth: AuthContext, fileId: number, thumb: boolean) {
-  const f = await db.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirst();
-  if (!f) throw notFound();
+/** Files attached to wishes follow the wish (see access.ts); registered as the wishes module's file reader. */
+export async function readWishFile(db: Executor, auth: AuthContext, fileId: number): Promise<boolean | undefined> {
   const w = await db.selectFrom('wish_photos as p').innerJoin('wishes as w', 'w.id', 'p.wish_id')
     .select(['w.id', 'w.region_path', 'w.submitted_by', 'w.beneficiary_person_id', 'w.status']).where('p.file_id', '=', fileId).executeTakeFirst();
-  const scan = w ? undefined : await db.selectFrom('vote_participations as p').innerJoin('votes as v', 'v.id', 'p.vote_id').innerJoin('consultations as c', 'c.id', 'v.consultation_id')
-    .select('c.scope_path').where('p.scan_file_id', '=', fileId).executeTakeFirst();
-  let allowed: boolean;
-  if (w) allowed = wishAbilities(auth, w, (await liveClaimers(db, [w.id])).get(w.id)).read;
-  else if (scan) allowed = can(auth.permissions, 'consult:read') && isInScope(auth, scan.scope_path);
-  else allowed = f.uploaded_by === auth.accountId;
-  if (!allowed) throw notFound();
-  const key = thumb && f.thumb_key ? f.thumb_key : f.storage_key;
-  return { bytes: await store.get(key), mime: thumb && f.thumb_key ? 'image/webp' : f.mime };
+  if (!w) return undefined;
+  return wishAbilities(auth, w, (await liveClaimers(db, [w.id])).get(w.id)).read;
 }

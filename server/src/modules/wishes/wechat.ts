@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { redeemBindCode } from '../../core/wechat-binding.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { XMLParser } from 'fast-xml-parser';
 import { sql } from 'kysely';
@@ -62,12 +63,11 @@ export async function handleWechatText(d: WishDeps, actor: Actor, openid: string
     if (!attempt.ok) return `绑定尝试次数过多，请 ${attempt.minutes} 分钟后再试。`;
     return d.db.transaction().execute(async (tx) => {
       // Taking the code is the check: of two messages with one code, one binds.
-      const code = await tx.deleteFrom('wechat_bind_codes').where('code', '=', bind[1]).where('expires_at', '>', new Date()).returningAll().executeTakeFirst();
-      if (!code) return '绑定码无效或已过期，请在 H5“我的”页面重新获取。';
+      const accountId = await redeemBindCode(tx, openid, bind[1]);
+      if (!accountId) return '绑定码无效或已过期，请在 H5“我的”页面重新获取。';
       await clearAttempts(tx, [byOpenid, byCode], [overall]);
-      await tx.insertInto('wechat_bindings').values({ openid, account_id: code.account_id }).onConflict((oc) => oc.column('openid').doUpdateSet({ account_id: code.account_id })).execute();
-      await appendAudit(tx, { ...actor, id: code.account_id }, { action: 'wechat.bind', targetType: 'account', targetId: code.account_id, summary: { openid: `${openid.slice(0, 6)}…` } });
-      const a = await tx.selectFrom('accounts').select('display_name').where('id', '=', code.account_id).executeTakeFirstOrThrow();
+      await appendAudit(tx, { ...actor, id: accountId }, { action: 'wechat.bind', targetType: 'account', targetId: accountId, summary: { openid: `${openid.slice(0, 6)}…` } });
+      const a = await tx.selectFrom('accounts').select('display_name').where('id', '=', accountId).executeTakeFirstOrThrow();
       return `绑定成功：${a.display_name}。现在可以发送“心愿 + 内容”提交微心愿。`;
     });
   }

@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Admin console: consultations, votes and results, the owner register, elevator retrofits. */
-export const adminConsult: Messages = {
+export const adminConsult = {
   'zh-CN': {
     consultAdmin: {
       create: '发起协商', createTitle: '发起协商议题', topicPh: '例如：1幢1单元加装电梯', descriptionPh: '议题背景、各方诉求、拟讨论的问题', topicRule: '议题须 2–100 字',
@@ -45,7 +45,7 @@ export const adminConsult: Messages = {
       create: '新建项目', createTitle: '新建加装电梯项目', unitPick: '单元', unitHint: '点击一个单元（每个单元一个项目）', unitRequired: '请选择单元', totalCostYuan: '总造价（元）',
       subsidyYuan: '政府补贴（元）', subsidyHint: '留空按规则：六层及以上 10 万元，其余 5 万元', created: '已新建项目',
       advance: '推进到「{stage}」', updateCurrent: '更新当前阶段记录', stageTitle: '阶段记录 · {stage}', startedOn: '开始日期', completedOn: '完成日期', responsible: '责任人',
-      documents: '文件', documentsPh: '每行一个文件名', note: '备注', saved: '阶段记录已保存', records: '阶段记录', shares: '费用分摊', owners: '业主', sumRow: '合计',
+      documents: '文件', documentsPh: '每行一个文件名', voteId: '关联表决编号', voteIdHint: '本单元已结束并通过的业主表决（纸质表决请在该表决中录入纸质选票及扫描件）', note: '备注', saved: '阶段记录已保存', records: '阶段记录', shares: '费用分摊', owners: '业主', sumRow: '合计',
       equation: '分摊合计 {shares} + 政府补贴 {subsidy} = {sum}，总造价 {total}', equationOk: '一致', equationBad: '不一致', lastStage: '已投入使用',
       shareRule: '业主分摊 =（总造价 − 补贴）按 楼层系数 × 专有面积 分配，最大余额法精确到分', consultation: '关联议题', vote: '关联表决', backList: '返回列表',
     },
@@ -94,9 +94,12 @@ export const adminConsult: Messages = {
       create: 'New project', createTitle: 'New elevator retrofit project', unitPick: 'Unit', unitHint: 'Click a unit (one project per unit)', unitRequired: 'Choose a unit', totalCostYuan: 'Total cost (yuan)',
       subsidyYuan: 'Subsidy (yuan)', subsidyHint: 'Empty: by rule (¥100,000 for six floors and up, else ¥50,000)', created: 'Project created',
       advance: 'Move to “{stage}”', updateCurrent: 'Update current stage', stageTitle: 'Stage record · {stage}', startedOn: 'Started', completedOn: 'Completed', responsible: 'Responsible',
-      documents: 'Documents', documentsPh: 'One file name per line', note: 'Note', saved: 'Stage record saved', records: 'Stage records', shares: 'Cost shares', owners: 'Owners', sumRow: 'Total',
+      documents: 'Documents', documentsPh: 'One file name per line', voteId: 'Linked vote no.', voteIdHint: "This unit's closed and passed owners' vote (enter paper ballots with scans in that vote)", note: 'Note', saved: 'Stage record saved', records: 'Stage records', shares: 'Cost shares', owners: 'Owners', sumRow: 'Total',
       equation: 'Shares {shares} + subsidy {subsidy} = {sum}; total cost {total}', equationOk: 'matches', equationBad: 'does not match', lastStage: 'In service',
       shareRule: 'Owners pay (total − subsidy), split by floor factor × exclusive area, exact to the fen (largest remainder)', consultation: 'Consultation', vote: 'Vote', backList: 'Back to list',
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type AdminConsultPaired = Paired<typeof adminConsult>;

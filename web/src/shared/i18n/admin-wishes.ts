@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Admin console: micro-wish management, seasons and the printable wish cards. */
-export const adminWishes: Messages = {
+export const adminWishes = {
   'zh-CN': {
     wishAdmin: {
       searchPh: '心愿标题 / 受益人姓名', allSeasons: '全部心愿季', season: '心愿季', status: '状态', community: '社区', category: '类别',
@@ -84,4 +84,7 @@ export const adminWishes: Messages = {
       hint: 'A6 paper, one card per page; print at actual size.', back: 'Back to wishes', brand: 'Light up a micro-wish', value: 'Estimated value', loading: 'Making QR codes…',
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type AdminWishesPaired = Paired<typeof adminWishes>;

@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Admin console (/admin/). */
-export const admin: Messages = {
+export const admin = {
   'zh-CN': {
     admin: {
       title: '管理后台', loginTitle: '红色社区 · 管理后台', loginSubtitle: '党建引领 · 基层治理一体化平台',
@@ -148,4 +148,7 @@ export const admin: Messages = {
       targets: { account: 'Account', person: 'Person', region: 'Region', organisation: 'Organisation', session: 'Session', wish: 'Wish', season: 'Season' },
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type AdminPaired = Paired<typeof admin>;

@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Red Alliance words for the H5 and the console: lists, matching, projects, stations, assignment. */
-export const allianceMessages: Messages = {
+export const allianceMessages = {
   'zh-CN': {
     alliance: {
       category: { goods: '物资', service: '服务', companionship: '陪伴', venue: '场地', tutoring: '辅导', funds: '资金' },
@@ -62,4 +62,7 @@ export const allianceMessages: Messages = {
       noProposal: 'No proposal yet', proposalStatus: 'Proposal status',
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type AllianceMessagesPaired = Paired<typeof allianceMessages>;

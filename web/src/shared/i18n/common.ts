@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Words all three apps use. */
-export const common: Messages = {
+export const common = {
   'zh-CN': {
     app: { name: '红色社区' },
     common: {
@@ -58,4 +58,7 @@ export const common: Messages = {
       address: 'Address', householder: 'Householder', member: 'Household members', self: 'Me', masked: 'Masked',
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type CommonPaired = Paired<typeof common>;

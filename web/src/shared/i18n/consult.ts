@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Consultation, vote and elevator words the H5 and the console share (loaded with those pages). */
-export const consultCommon: Messages = {
+export const consultCommon = {
   'zh-CN': {
     consult: {
       stage: { propose: '提', deliberate: '议', decide: '定', implement: '办', supervise: '督', evaluate: '评', closed: '结' },
@@ -96,4 +96,7 @@ export const consultCommon: Messages = {
       startedOn: 'Started', completedOn: 'Completed', responsible: 'Responsible', documents: 'Documents', note: 'Note', developer: 'Unsold (developer)',
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type ConsultCommonPaired = Paired<typeof consultCommon>;

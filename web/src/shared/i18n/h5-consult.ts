@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Resident H5: consultations, the vote page and my elevator (loaded with those pages). */
-export const h5Consult: Messages = {
+export const h5Consult = {
   'zh-CN': {
     consultH5: {
       listTitle: '有事好商量', slogan: '大家的事大家商量，商量好了一起办', empty: '暂无与您家相关的议题', noMore: '没有更多了', loadFailed: '加载失败，点击重试',
@@ -40,4 +40,7 @@ export const h5Consult: Messages = {
       shareNote: 'Shares follow floor factor × exclusive area, exact to the fen', viewVote: 'Vote', myVote: 'My vote: ', notVoted: 'did not vote', resultLine: 'Result: {v}',
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type H5ConsultPaired = Paired<typeof h5Consult>;

@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Resident H5: the micro-wish pages (wall, detail, new wish, my wishes, messages). */
-export const h5Wishes: Messages = {
+export const h5Wishes = {
   'zh-CN': {
     wishH5: {
       wallTitle: '心愿墙', wallSlogan: '点亮微心愿 · 传递邻里情', allSeasons: '全部心愿季', allCategories: '全部类别', allStatuses: '全部状态',
@@ -9,7 +9,7 @@ export const h5Wishes: Messages = {
       newWishes: '有 {n} 个新心愿，点击刷新', live: '实时', totalLine: '共 {n} 个心愿', claimedBy: '{who} 已认领', fulfilledBy: '{who} 已圆梦', currentSeason: '进行中',
       seasonDates: '{from} 至 {to}', myCommunity: '我的社区',
       detailTitle: '心愿详情', qrTitle: '扫码查看、转发这个心愿', qrHint: '长按二维码可保存或转发', contactTitle: '受助人联系方式', photoPending: '审核发布后可见',
-      contactNote: '仅用于认领送达，请勿外传；每次查看均已留痕。', dueAt: '请于 {at} 前完成圆梦', notFound: '心愿不存在或尚未公开',
+      contactNote: '仅用于认领送达，请勿外传；每次查看均已留痕。', contactAsk: '查看受助人联系方式', contactAskNote: '认领满 30 分钟后可查看，仅用于送达；查看将留痕，查看后放弃认领会提醒社区。', dueAt: '请于 {at} 前完成圆梦', notFound: '心愿不存在或尚未公开',
       claim: '我来认领', claimTitle: '认领心愿', claimConfirm: '确认认领「{title}」吗？认领后请在 {days} 天内完成圆梦。', claimed: '认领成功',
       alreadyClaimed: '已被认领', loginToClaim: '登录后认领', cannotClaim: '您的身份暂不能认领心愿',
       fulfil: '提交圆梦', fulfilTitle: '提交圆梦', fulfilPhotos: '圆梦照片（1–9 张）', fulfilNotePh: '例如：已把收音机送到老人家中，并教会了使用方法。',
@@ -38,7 +38,7 @@ export const h5Wishes: Messages = {
       newWishes: '{n} new wishes — tap to refresh', live: 'Live', totalLine: '{n} wishes', claimedBy: 'Claimed by {who}', fulfilledBy: 'Fulfilled by {who}', currentSeason: 'Running',
       seasonDates: '{from} to {to}', myCommunity: 'My community',
       detailTitle: 'Wish', qrTitle: 'Scan to view and share this wish', qrHint: 'Long-press the code to save or forward it', contactTitle: 'Beneficiary contact', photoPending: 'Visible once published',
-      contactNote: 'For delivering the wish only; do not pass it on. Every view is logged.', dueAt: 'Please fulfil it by {at}', notFound: 'This wish does not exist or is not public',
+      contactNote: 'For delivering the wish only; do not pass it on. Every view is logged.', contactAsk: 'Show the beneficiary\'s contact', contactAskNote: 'Available 30 minutes after claiming, for delivery only; the view is logged, and giving the wish back afterwards alerts the community.', dueAt: 'Please fulfil it by {at}', notFound: 'This wish does not exist or is not public',
       claim: 'Claim this wish', claimTitle: 'Claim', claimConfirm: 'Claim “{title}”? Please fulfil it within {days} days.', claimed: 'Claimed',
       alreadyClaimed: 'Already claimed', loginToClaim: 'Sign in to claim', cannotClaim: 'Your role cannot claim wishes',
       fulfil: 'Report fulfilment', fulfilTitle: 'Report fulfilment', fulfilPhotos: 'Photos (1–9)', fulfilNotePh: 'E.g. delivered the radio and showed how to use it.',
@@ -60,4 +60,7 @@ export const h5Wishes: Messages = {
       wechatBindAfter: 'Once linked, send “心愿 + your wish” to submit a wish, and get progress messages there.', wechatBindGet: 'Get a code',
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type H5WishesPaired = Paired<typeof h5Wishes>;

@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Resident H5 (/). */
-export const h5: Messages = {
+export const h5 = {
   'zh-CN': {
     h5: {
       tabHome: '首页', tabMe: '我的', loginTitle: '红色社区', loginSubtitle: '党建引领 · 共建共治共享', welcomeHome: '欢迎回家，',
@@ -30,4 +30,7 @@ export const h5: Messages = {
       alliance: 'Red Alliance', allianceEntryText: 'Offer resources, meet needs nearby', stations: 'Service stations', stationsEntryText: 'Rest, water and charging nearby', projects: 'Joint projects', projectProgress: '{n}% done', myConsults: 'My consultations', myElevator: 'My elevator',
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type H5Paired = Paired<typeof h5>;

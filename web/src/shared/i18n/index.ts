@@ -22,6 +22,15 @@ export function storedLocale(): Locale {
 type Tree = { [k: string]: string | Tree };
 export type Messages = Record<Locale, Tree>;
 
+/** The English tree a Chinese one asks for: the same keys, every text a string. */
+export type EnglishOf<Z> = { [K in keyof Z]: Z[K] extends string ? string : EnglishOf<Z[K]> };
+/**
+ * A message file's two locales, checked against each other: naming it fails the type
+ * check (vue-tsc) when the English lacks a Chinese key or has one the Chinese lacks.
+ * Types only, so the bundles do not grow.
+ */
+export type Paired<M extends { 'zh-CN': EnglishOf<M['en']>; en: EnglishOf<M['zh-CN']> }> = M;
+
 function merge(a: Tree, b: Tree): Tree {
   const out: Tree = { ...a };
   for (const [k, v] of Object.entries(b)) {

@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Cockpit big screen (/screen/). */
-export const screen: Messages = {
+export const screen = {
   'zh-CN': {
     screen: {
       title: '红色社区 · 城市驾驶舱', loginTitle: '登录城市驾驶舱', overview: '实时概况', residentsBy: '各{level}居民人数',
@@ -30,4 +30,7 @@ export const screen: Messages = {
       elevators: 'Elevator retrofits', elevatorCompleted: 'In service', elevatorApproved: 'Approved / building', elevatorNone: 'No elevator projects',
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type ScreenPaired = Paired<typeof screen>;

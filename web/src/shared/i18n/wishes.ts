@@ -1,7 +1,7 @@
-import type { Messages } from './index';
+import type { Messages, Paired } from './index';
 
 /** Micro-wish words all three apps use (loaded with the wish pages, not at start-up). */
-export const wishCommon: Messages = {
+export const wishCommon = {
   'zh-CN': {
     wish: {
       status: {
@@ -42,4 +42,7 @@ export const wishCommon: Messages = {
       createdAt: 'Submitted', dueAt: 'Due',
     },
   },
-};
+} satisfies Messages;
+
+/** Fails the type check when the English and the Chinese keys differ. */
+export type WishCommonPaired = Paired<typeof wishCommon>;

@@ -1,6 +1,6 @@
-import type { Executor } from '../core/db.js';
-import type { WishCategory, WishStatus, WishTargetGroup } from '../core/schema.js';
-import type { Rng } from './random.js';
+import type { Executor } from '../../core/db.js';
+import type { WishCategory, WishStatus, WishTargetGroup } from '../../core/schema.js';
+import type { Rng } from '../../seed/random.js';
 
 /** Synthetic wishes: title, story, category, target group, value in yuan. */
 const POOL: [string, string, WishCategory, WishTargetGroup, number][] = [

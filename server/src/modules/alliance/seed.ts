@@ -1,5 +1,5 @@
-import type { Executor } from '../core/db.js';
-import type { Rng } from './random.js';
+import type { Executor } from '../../core/db.js';
+import type { Rng } from '../../seed/random.js';
 
 const STEMS = ['智汇', '云帆', '海韵', '鹤鸣', '新洋', '通榆', '瀛洲', '盐渎', '登瀛', '梦溪', '金鹰', '星河', '凤凰', '宝龙', '世纪', '先锋', '华邦', '悦达', '丹顶鹤', '黄海'];
 const TRADES = ['科技有限公司', '物流有限公司', '商贸有限公司', '建设工程有限公司', '医药连锁有限公司', '餐饮管理有限公司', '网络科技有限公司', '物业服务有限公司'];

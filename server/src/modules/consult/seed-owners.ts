@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../core/db.js';
+import type { Executor } from '../../core/db.js';
 
 /**
  * The owner register of one compound: each householder owns their room and casts

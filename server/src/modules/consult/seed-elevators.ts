@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Executor } from '../core/db.js';
-import { DEFAULT_COEFFICIENTS, defaultSubsidyFen } from '../modules/consult/cost-shares.js';
-import { ELEVATOR_STAGES, type ElevatorStage } from '../modules/consult/elevators.js';
-import type { Rng } from './random.js';
+import type { Executor } from '../../core/db.js';
+import { DEFAULT_COEFFICIENTS, defaultSubsidyFen } from './cost-shares.js';
+import { ELEVATOR_STAGES, type ElevatorStage } from './elevators.js';
+import type { Rng } from '../../seed/random.js';
 
 const APPROVED_OR_BUILDING: ElevatorStage[] = ['owners_agreement', 'design_notice', 'objection_handling', 'planning_review', 'drawing_review', 'construction_permit', 'installation_notice', 'construction', 'acceptance', 'use_registration'];
 

@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+/** Signing in and out, and the password check before a change: the people module owns accounts and sessions. */
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../db.js';
-import { appendAudit, type Actor } from '../audit.js';
-import { AppError } from '../errors.js';
-import { verifyPassword } from './passwords.js';
-import { atLimit, clearAttempts, clientNetwork, purgeThrottle, takeAttempt, type Attempt } from './throttle.js';
-import type { AuthContext } from './context.js';
+import type { Db } from '../../core/db.js';
+import { appendAudit, type Actor } from '../../core/audit.js';
+import { AppError } from '../../core/errors.js';
+import { verifyPassword } from '../../core/auth/passwords.js';
+import { tokenHash } from '../../core/auth/resolve-session.js';
+import { atLimit, clearAttempts, clientNetwork, purgeThrottle, takeAttempt, type Attempt } from '../../core/auth/throttle.js';
 
 /** Wrong passwords per account from one address (network) before that address is locked out of it. */
 export const MAX_FAILED_LOGINS = 5;
@@ -15,7 +16,6 @@ export const MAX_FAILED_PER_ADDRESS = 30;
 export const MAX_FAILED_PER_ACCOUNT = 50;
 export const LOCK_MINUTES = 15;
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const addressKey = (ip: string | null) => `ip:${clientNetwork(ip)}`;
 
 export interface LoginResult { token: string; csrfToken: string; expiresAt: Date; accountId: number }
@@ -86,7 +86,7 @@ export async function login(db: Db, actor: Actor, usernameOrPhone: string, passw
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('accounts').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', account.id).execute();
     await tx.insertInto('sessions').values({
-      token_hash: sha256(token), csrf_token: csrfToken, account_id: account.id, expires_at: expiresAt,
+      token_hash: tokenHash(token), csrf_token: csrfToken, account_id: account.id, expires_at: expiresAt,
       ip: actor.ip, user_agent: userAgent?.slice(0, 300) ?? null,
     }).execute();
     const roles = await tx.selectFrom('account_roles').select('role_code').where('account_id', '=', account.id).execute();
@@ -100,40 +100,6 @@ export async function logout(db: Db, actor: Actor, sessionId: number) {
     await tx.deleteFrom('sessions').where('id', '=', sessionId).execute();
     await appendAudit(tx, actor, { action: 'auth.logout', targetType: 'session', targetId: sessionId });
   });
-}
-
-/**
- * Resolves a bearer or cookie token to the account, roles, permissions and scope
- * in one round trip (it runs on every request); null when absent, expired or disabled.
- */
-export async function resolveSession(db: Db, token: string, via: 'cookie' | 'bearer'): Promise<(AuthContext & { csrfToken: string }) | null> {
-  const row = await db.selectFrom('sessions as s')
-    .innerJoin('accounts as a', 'a.id', 's.account_id')
-    .leftJoin('regions as r', 'r.id', 'a.scope_region_id')
-    .select(['s.id as sessionId', 's.csrf_token', 'a.id', 'a.username', 'a.display_name', 'a.person_id',
-      'a.organisation_id', 'a.scope_region_id', 'r.path as scope_path'])
-    .select([
-      sql<string[] | null>`(select array_agg(ar.role_code order by ro.sort) from account_roles ar join roles ro on ro.code = ar.role_code where ar.account_id = a.id)`.as('roles'),
-      sql<string[] | null>`(select array_agg(distinct p) from account_roles ar join roles ro on ro.code = ar.role_code cross join unnest(ro.permissions) as p where ar.account_id = a.id)`.as('permissions'),
-    ])
-    .where('s.token_hash', '=', sha256(token))
-    .where('s.expires_at', '>', new Date())
-    .where('a.active', '=', true)
-    .executeTakeFirst();
-  if (!row) return null;
-  return {
-    accountId: row.id,
-    username: row.username,
-    displayName: row.display_name,
-    personId: row.person_id,
-    organisationId: row.organisation_id,
-    roles: row.roles ?? [],
-    permissions: new Set(row.permissions ?? []),
-    scope: row.scope_region_id && row.scope_path ? { regionId: row.scope_region_id, path: row.scope_path } : null,
-    sessionId: row.sessionId,
-    via,
-    csrfToken: row.csrf_token,
-  };
 }
 
 export async function purgeExpiredSessions(db: Db) {

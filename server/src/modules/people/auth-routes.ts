@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorFromRequest } from './context.js';
-import { SESSION_COOKIE, requireAuth } from './plugin.js';
-import { login, logout } from './sessions.js';
-import { describeAccount } from '../../modules/people/accounts.js';
+import { actorFromRequest } from '../../core/auth/context.js';
+import { SESSION_COOKIE, requireAuth } from '../../core/auth/plugin.js';
+import { login, logout } from './sign-in.js';
+import { describeAccount } from './accounts.js';
 
 const loginBody = z.object({
   username: z.string().trim().min(1).max(64).describe('用户名或手机号'),

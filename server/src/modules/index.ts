@@ -1,0 +1,31 @@
+import { ROLE_DEFS, type Permission, type RoleDef } from '../core/auth/roles.js';
+import type { ModuleManifest } from '../core/module.js';
+import { allianceModule } from './alliance/module.js';
+import { verifiedUnitsOnly } from './alliance/service.js';
+import { auditModule } from './audit/module.js';
+import { cockpitModule } from './cockpit/module.js';
+import { consultModule } from './consult/module.js';
+import { orgsModule } from './orgs/module.js';
+import { peopleModule } from './people/module.js';
+import { regionsModule } from './regions/module.js';
+import { addClaimGate } from './wishes/claims.js';
+import { wishesModule } from './wishes/module.js';
+
+/**
+ * Every module, in dependency order: the composition root. app.ts registers their
+ * routes, the roles table is built from their grants, `serve` runs their sweeps, the
+ * files route asks their readers, the cockpit merges their numbers, the seed runs their steps.
+ */
+export const MODULES: ModuleManifest[] = [regionsModule, orgsModule, peopleModule, auditModule, wishesModule, consultModule, allianceModule, cockpitModule];
+
+// Cross-module rules wired here, so that neither module imports the other for them.
+addClaimGate(verifiedUnitsOnly);
+
+/** Every permission code with what it allows, in module order. */
+export const PERMISSIONS = Object.fromEntries(MODULES.flatMap((m) => Object.entries(m.permissions))) as Record<Permission, string>;
+
+/** The roles with the permissions their modules grant them; the district admin holds everything. */
+export const ROLES: RoleDef[] = ROLE_DEFS.map((r) => ({
+  ...r,
+  permissions: r.code === 'district_admin' ? ['*'] : MODULES.flatMap((m) => m.grants[r.code] ?? []),
+}));
