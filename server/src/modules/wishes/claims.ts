@@ -9,7 +9,7 @@ import { notify } from '../../core/notify.js';
 import { publicClaimerName, wishCode } from './present.js';
 import type { WishDeps } from './service.js';
 import { recordWishEvent } from './timeline.js';
-import { isPublicStatus, requireWishAbility, wishRelation } from './access.js';
+import { isPublicStatus, requireWishAbility, wishRelation } from './policy.js';
 
 const alreadyClaimed = () => new AppError(409, 'already_claimed');
 

@@ -4,7 +4,7 @@ import { notFound } from '../../core/errors.js';
 import type { FileStore } from '../../core/files.js';
 import type { PageQuery } from '../../core/paging.js';
 import type { WishCategory } from '../../core/schema.js';
-import { PUBLIC_STATUSES } from './access.js';
+import { PUBLIC_STATUSES } from './policy.js';
 import { communityNames, liveClaimers, photosOf, presentPublicWish, type WishRow } from './present.js';
 
 

@@ -16,7 +16,7 @@ import { addressesOf } from '../regions/service.js';
 import { communityNames, liveClaimers, photosOf, presentPublicWish, wishCode, type WishRow } from './present.js';
 import { recordWishEvent, timelineOf } from './timeline.js';
 import { screenPublicText } from '../../core/public-text.js';
-import { CONTACT_AFTER_MINUTES, requireWishAbility, wishAbilities, wishRelation } from './access.js';
+import { CONTACT_AFTER_MINUTES, requireWishAbility, wishAbilities, wishRelation } from './policy.js';
 
 export interface WishDeps { db: Db; bus: EventBus | null; files: FileStore }
 
@@ -180,7 +180,7 @@ function publicTimelineEntry(e: Record<string, unknown> & { kind: string }) {
 }
 
 /**
- * One wish as the caller may see it (see access.ts). Workers of its community also
+ * One wish as the caller may see it (see policy.ts). Workers of its community also
  * get the beneficiary's contact (each read logged); the claimer asks for it
  * explicitly with revealContact. Everyone else gets the public view, and only of public states.
  */
@@ -324,7 +324,7 @@ export async function addWishPhotos(d: WishDeps, auth: AuthContext, actor: Actor
   });
 }
 
-/** Files attached to wishes follow the wish (see access.ts); registered as the wishes module's file reader. */
+/** Files attached to wishes follow the wish (see policy.ts); registered as the wishes module's file reader. */
 export async function readWishFile(db: Executor, auth: AuthContext, fileId: number): Promise<boolean | undefined> {
   const w = await db.selectFrom('wish_photos as p').innerJoin('wishes as w', 'w.id', 'p.wish_id')
     .select(['w.id', 'w.region_path', 'w.submitted_by', 'w.beneficiary_person_id', 'w.status']).where('p.file_id', '=', fileId).executeTakeFirst();
