@@ -177,4 +177,19 @@ describe('consultation and owners\' votes', () => {
     expect(list.items.map((x: any) => x.id)).toContain(c.id);
     expect((await t.app.inject({ url: `/api/consultations/${c.id}`, headers: bearer(await t.token('member.demo')) })).statusCode).toBe(403);
   });
+
+  it('the vote says what each caller may do (consult/policy.ts): the manager by state, the owner when a ballot can be cast', async () => {
+    const id = await newVote();
+    const as = async (token: string) => (await t.app.inject({ url: `/api/votes/${id}`, headers: bearer(token) })).json().abilities;
+    const resident = await t.token('resident.demo');
+    expect(await as(worker)).toMatchObject({ edit: true, open: true, close: false, enterPaperBallot: false, viewParticipation: true });
+    expect(await as(resident)).toMatchObject({ edit: false, open: false, castBallot: false, viewParticipation: false });
+    expect((await t.app.inject({ method: 'POST', url: `/api/votes/${id}/open`, headers: bearer(worker) })).statusCode).toBe(200);
+    expect(await as(worker)).toMatchObject({ edit: false, open: false, close: true, enterPaperBallot: true });
+    expect(await as(resident)).toMatchObject({ castBallot: true, close: false });
+    const mine = (await t.app.inject({ url: `/api/votes/${id}`, headers: bearer(resident) })).json().myRooms;
+    for (const r of mine) expect((await t.app.inject({ method: 'POST', url: `/api/votes/${id}/ballots`, headers: bearer(resident), payload: { roomId: r.roomId, choice: 'agree' } })).statusCode).toBe(200);
+    expect((await as(resident)).castBallot).toBe(false);
+    expect((await t.app.inject({ url: `/api/votes/${id}`, headers: bearer(await t.token('community.julonghu')) })).statusCode).toBe(403);
+  });
 });

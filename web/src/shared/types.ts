@@ -209,6 +209,12 @@ export interface VoteDetail {
   /** Managers only. */
   participation?: VoteParticipation[];
   counts: { rooms: number; voted: number };
+  /** What the caller may do with this vote, decided by the server (consult/policy.ts). */
+  abilities: VoteAbilities;
+}
+
+export interface VoteAbilities {
+  edit: boolean; open: boolean; close: boolean; enterPaperBallot: boolean; castBallot: boolean; viewParticipation: boolean; raiseObjection: boolean; moveObjections: boolean;
 }
 
 /** Integers as strings; areas in 0.01 m². */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import { can } from '../../core/auth/roles.js';
+import { isConsultManager } from './policy.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
@@ -29,7 +30,7 @@ export async function loadConsultationFor(db: Executor, auth: AuthContext, id: n
   if (!c) throw notFound();
   const worker = can(auth.permissions, 'consult:read') && isInScope(auth, c.scope_path);
   if (!worker && !(await ownsRoomUnder(db, auth, c.scope_path))) throw outOfScope();
-  return { c, worker: worker && can(auth.permissions, 'consult:manage') };
+  return { c, worker: isConsultManager(auth, c.scope_path) };
 }
 
 export async function createConsultation(db: Db, auth: AuthContext, actor: Actor, input: { topic: string; description?: string | null; scopeRegionId: number; parties?: string[] }) {

@@ -6,8 +6,9 @@ import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound } from '../../core/errors.js';
 import { isInScope } from '../../core/scope.js';
 import { loadConsultationFor } from './consultations.js';
+import { voteAbilities } from './policy.js';
 import { registerOf } from './owners.js';
-import { headKeys, RULES, tally, type Ballot, type Choice, type Rule, type Thresholds } from './tally.js';
+import { headKeys, RULES, tally, type Ballot, type Choice, type Rule, type TallyResult, type Thresholds } from './tally.js';
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 const roomMac = (key: string, voteId: number, roomId: number) => createHmac('sha256', key).update(`${voteId}:${roomId}`).digest('base64url');
@@ -181,7 +182,7 @@ export async function voteResult(db: Db, auth: AuthContext, id: number) {
   const open = objections.filter((o) => o.stage !== 'closed').length;
   if (v.status === 'closed') {
     const final = !!v.notice_until && new Date(v.notice_until) <= new Date() && open === 0;
-    return { ...json<object>(v.result), voteId: id, status: v.status, noticeUntil: v.notice_until, objectionsOpen: open, final };
+    return { ...json<TallyResult>(v.result), voteId: id, status: v.status, noticeUntil: v.notice_until, objectionsOpen: open, final };
   }
   if (v.status === 'open' && worker) return { ...(await computeResult(db, v)), voteId: id, status: v.status, provisional: true };
   throw new AppError(409, 'vote_state', 'vote_state', { status: v.status });
@@ -190,7 +191,7 @@ export async function voteResult(db: Db, auth: AuthContext, id: number) {
 /** The vote page for a participant: settings, the caller's rooms in scope and whether each has voted; participation (who, not how). */
 export async function getVote(db: Db, auth: AuthContext, id: number) {
   const v = await loadVote(db, id);
-  const { worker } = await loadConsultationFor(db, auth, v.consultation_id);
+  const { c, worker } = await loadConsultationFor(db, auth, v.consultation_id);
   const rooms = await db.selectFrom('vote_rooms as vr').innerJoin('regions as r', 'r.id', 'vr.room_id').leftJoin('vote_participations as p', (j) => j.onRef('p.vote_id', '=', 'vr.vote_id').onRef('p.room_id', '=', 'vr.room_id'))
     .select(['vr.room_id', 'r.name', 'r.path', 'vr.area_centi', 'vr.holder_person_id', 'p.channel', 'p.cast_at', 'p.choice']).where('vr.vote_id', '=', id).orderBy('r.path').execute();
   const mine = rooms.filter((r) => auth.personId != null && r.holder_person_id === auth.personId);
@@ -199,6 +200,7 @@ export async function getVote(db: Db, auth: AuthContext, id: number) {
     myRooms: mine.map((r) => ({ roomId: r.room_id, roomName: r.name, area: r.area_centi / 100, voted: !!r.channel, choice: v.secret ? undefined : r.choice ?? undefined })),
     participation: worker ? rooms.map((r) => ({ roomId: r.room_id, roomName: r.name, area: r.area_centi / 100, voted: !!r.channel, channel: r.channel ?? null, castAt: r.cast_at ?? null, ...(v.secret ? {} : { choice: r.choice ?? null }) })) : undefined,
     counts: { rooms: rooms.length, voted: rooms.filter((r) => r.channel).length },
+    abilities: voteAbilities(auth, v, c.scope_path, mine.map((r) => ({ voted: !!r.channel }))),
   };
 }
 
