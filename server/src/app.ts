@@ -5,7 +5,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
 import { frameworkErrors, installErrorHandling } from './core/errors.js';
@@ -18,6 +18,7 @@ import { MODULES } from './modules/index.js';
 import multipart from '@fastify/multipart';
 import { EventBus } from './core/events.js';
 import { diskStore, MAX_IMAGE_BYTES, type FileStore } from './core/files.js';
+import { declaresSuccess, systemResponses } from './core/response.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,7 +31,7 @@ declare module 'fastify' {
     /** The module manifests (modules/index.ts): routes, permissions, sweeps, file readers, cockpit numbers. */
     modules: ModuleManifest[];
     /** Every route with its access rule, for the permission tests and docs. */
-    routeList: { method: string; url: string; public: boolean; permission?: string; hasBody: boolean }[];
+    routeList: { method: string; url: string; public: boolean; permission?: string; hasBody: boolean; hasResponse: boolean }[];
   }
 }
 
@@ -62,7 +63,7 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   app.addHook('onRoute', (route) => {
     const cfg = (route.config ?? {}) as { public?: boolean; permission?: string };
     const hasBody = !!(route.schema as { body?: unknown } | undefined)?.body;
-    for (const method of [route.method].flat()) app.routeList.push({ method, url: route.url, public: !!cfg.public, permission: cfg.permission, hasBody });
+    for (const method of [route.method].flat()) app.routeList.push({ method, url: route.url, public: !!cfg.public, permission: cfg.permission, hasBody, hasResponse: declaresSuccess(route.schema) });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -91,11 +92,13 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
       security: [{ bearer: [] }, { cookie: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas with an id (the recursive trees) become components, so their $refs resolve.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true, response: systemResponses.openapi } }, async () => app.swagger());
 
-  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'] } }, async () => ({ status: 'ok', db: dbh.kind }));
+  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'], response: systemResponses.health } }, async () => ({ status: 'ok', db: dbh.kind }));
 
   for (const m of MODULES) for (const routes of m.routes) await app.register(routes);
   await app.register(fileRoutes(MODULES.flatMap((m) => m.fileReaders ?? [])));

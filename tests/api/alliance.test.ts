@@ -13,7 +13,10 @@ describe('red alliance: units, co-building projects, convenience stations', () =
     const committee = (await t.app.inject({ url: '/api/alliance/units?isCommitteeUnit=true&pageSize=100' })).json();
     expect(committee.total).toBe(65);
     expect(committee.items.every((u: any) => u.isCommitteeUnit)).toBe(true);
-    expect(committee.items[0].contactPhone).toMatch(/\*{4}/);
+    // The contact person is for managers of the unit's area, masked; the public roster carries none.
+    expect(committee.items.every((u: any) => u.contactName === null && u.contactPhone === null)).toBe(true);
+    const forAdmin = (await t.app.inject({ url: '/api/alliance/units?isCommitteeUnit=true&pageSize=1', headers: bearer(await t.token('admin')) })).json();
+    expect(forAdmin.items[0].contactPhone).toMatch(/\*{4}/);
     const managed = (await t.app.inject({ url: '/api/alliance/units?pageSize=1', headers: bearer(await t.token('admin')) })).json();
     expect(managed.total).toBe(184);
     // The one pending application belongs to another street's committee: 黄海街道's workers do not see it.

@@ -23,6 +23,14 @@ describe('permissions on every endpoint', () => {
     ]);
   });
 
+  it('Open311 routes are public (they check api_key themselves) and nothing else under /open311/ exists', () => {
+    const open311 = t.app.routeList.filter((r) => r.url.startsWith('/open311/') && r.method !== 'HEAD');
+    expect(open311.map((r) => `${r.public ? 'public' : 'guarded'} ${r.method} ${r.url}`).sort()).toEqual([
+      'public GET /open311/v2/requests.:format', 'public GET /open311/v2/requests/:id.:format', 'public GET /open311/v2/services.:format',
+      'public GET /open311/v2/services/:service_code.:format', 'public GET /open311/v2/tokens/:token.:format', 'public POST /open311/v2/requests.:format',
+    ]);
+  });
+
   it('anonymous requests to every non-public endpoint get 401', async () => {
     for (const r of apiRoutes.filter((x) => !x.public)) {
       const res = await t.app.inject({ method: r.method as any, url: concrete(r.url), payload: r.method === 'GET' ? undefined : {} });
@@ -76,7 +84,9 @@ describe('permissions on every endpoint', () => {
     } });
     expect(created.statusCode).toBe(201);
     // Grant account:write to street_worker in this database only, to test the escalation rule itself.
-    await t.dbh.db.updateTable('roles').set({ permissions: ['account:read', 'account:write', 'region:read', 'consult:read'] }).where('code', '=', 'street_worker').execute();
+    // …and everything property staff hold, so that granting that role below is within what the street worker holds.
+    const propertyPerms = (await t.dbh.db.selectFrom('roles').select('permissions').where('code', '=', 'property_staff').executeTakeFirstOrThrow()).permissions;
+    await t.dbh.db.updateTable('roles').set({ permissions: [...new Set(['account:read', 'account:write', 'region:read', 'consult:read', ...propertyPerms])] }).where('code', '=', 'street_worker').execute();
     const token = (await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'hh.manager', password: 'Manager2026' } })).json().token;
     const escalate = await t.app.inject({ method: 'POST', url: '/api/accounts', headers: bearer(token), payload: {
       username: 'hh.super', password: 'Manager2026', displayName: 'x', roles: ['district_admin'], scopeRegionId: hh.id,

@@ -672,7 +672,83 @@ const ROUTES: Record<string, Entry> = {
     rows: async () => [await row('assignment_proposals', z.proposal), await rowsWhere('assignment_items', 'proposal_id', z.proposal)(), await rowsWhere('wish_claims', 'claimer_id', z.ownerId)()],
     control: { as: z.owner },
   })]),
+
+  // service requests (property) and Open311
+  'GET /api/service-types': () => 'the category list: the same for everyone',
+  'POST /api/service-requests': forZone((z, a) => [refuse({
+    url: '/api/service-requests', payload: { serviceCode: 'complaint.noise', description: `越界报事${z.key}`, roomId: z.room.id }, also: [400],
+    rows: rowsWhere('service_requests', 'description', `越界报事${z.key}`), control: { as: z.owner },
+  }), refuse({
+    url: '/api/service-requests', payload: { serviceCode: 'complaint.noise', description: `越界代报${z.key}`, roomId: F.home[a.username].room.id, requesterPersonId: z.person.id }, also: [400],
+    rows: rowsWhere('service_requests', 'description', `越界代报${z.key}`),
+  })]),
+  'GET /api/service-requests': (a) => [
+    show({ url: '/api/service-requests?pageSize=100', check: requestsIn }),
+    ...(a.zone ? [show({ url: `/api/service-requests?compoundId=${Z(a).compound.id}&pageSize=100`, check: requestsIn })] : []),
+  ],
+  'GET /api/me/service-requests': () => [show({ url: '/api/me/service-requests?pageSize=100', check: requestsIn })],
+  'GET /api/service-requests/stats': () => [show({ url: '/api/service-requests/stats?by=compound', check: async (res, a) => compoundsOnLine(res.json().items.map((x: any) => x.key), a) })],
+  'GET /api/service-requests/stats.xlsx': () => [show({ url: '/api/service-requests/stats.xlsx?by=compound', check: async (res, a) => compoundsOnLine((await sheetRows(res)).map((r) => String(r[0])), a) })],
+  'GET /api/service-requests/:id': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].open}` }), refuse({ url: `/api/service-requests/${SR[z.key].done}` })]),
+  'POST /api/service-requests/:id/photos': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].photos}/photos`, form: F.photoForm, rows: rowsWhere('service_request_photos', 'request_id', SR[z.key].photos), control: { as: z.owner } })]),
+  'POST /api/service-requests/:id/accept': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].submitted}/accept`, rows: () => row('service_requests', SR[z.key].submitted), control: { as: z.owner } })]),
+  'POST /api/service-requests/:id/assign': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].accepted}/assign`, payload: {}, rows: () => row('service_requests', SR[z.key].accepted), control: { as: z.owner } })]),
+  'POST /api/service-requests/:id/start': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].assigned}/start`, rows: () => row('service_requests', SR[z.key].assigned), control: { as: z.owner } })]),
+  'POST /api/service-requests/:id/done': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].inProgress}/done`, payload: { note: '越界完成' }, rows: () => row('service_requests', SR[z.key].inProgress), control: { as: z.owner } })]),
+  'POST /api/service-requests/:id/rate': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].done}/rate`, payload: { rating: 1 }, rows: () => row('service_requests', SR[z.key].done) })]),
+  'POST /api/service-requests/:id/close': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].open}/close`, payload: { outcome: 'not_ours' }, rows: () => row('service_requests', SR[z.key].open), control: { as: z.owner } })]),
+  'POST /api/service-requests/:id/reopen': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].done}/reopen`, payload: { reason: '越界重开' }, rows: () => row('service_requests', SR[z.key].done) })]),
+  'POST /api/service-requests/:id/urge': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].open}/urge`, rows: () => row('service_requests', SR[z.key].open) })]),
+  'POST /api/open311/keys': () => 'issues a client key: district-wide admins only (no one else holds open311:keys)',
+  'GET /open311/v2/services.:format': () => 'the public category list',
+  'GET /open311/v2/services/:service_code.:format': () => 'a public category definition',
+  'GET /open311/v2/requests.:format': () => [show({ url: '/open311/v2/requests.json?start_date=2000-01-01T00:00:00Z', check: open311Public })],
+  'GET /open311/v2/requests/:id.:format': () => Object.values(SR).map((s) => show({ url: `/open311/v2/requests/${s.done}.json`, check: open311Public })),
+  'GET /open311/v2/tokens/:token.:format': () => 'resolves a token to the request id only',
+  'POST /open311/v2/requests.:format': () => 'an api_key client submits as itself; no account or scope is involved',
 };
+
+/** Service-request fixtures per zone, made through the API by the zone's owner on behalf of a resident there. */
+const SR = {} as Record<ZoneKey, Record<'submitted' | 'photos' | 'accepted' | 'assigned' | 'inProgress' | 'done' | 'open', number>>;
+async function buildRequestFixtures() {
+  for (const key of ['LMY', 'JLH', 'KC'] as ZoneKey[]) {
+    const z = F.zones[key];
+    const make = async (steps: [string, unknown?][]) => {
+      const { id } = await api(z.owner, 'POST', '/api/service-requests', { serviceCode: 'complaint.noise', description: `${z.compound.name}楼上噪音`, roomId: z.room.id, requesterPersonId: z.person.id });
+      for (const [s, p] of steps) await api(z.owner, 'POST', `/api/service-requests/${id}/${s}`, p);
+      return id as number;
+    };
+    const accept: [string, unknown?] = ['accept'], grab: [string, unknown?] = ['assign', {}], start: [string, unknown?] = ['start'], done: [string, unknown?] = ['done', { note: '已劝导' }];
+    SR[key] = {
+      submitted: await make([]), photos: await make([]), accepted: await make([accept]), assigned: await make([accept, grab]), inProgress: await make([accept, grab, start]),
+      done: await make([accept, grab, start, done]), open: await make([]),
+    };
+  }
+}
+/** Every request of a list answer lies in the caller's scope. */
+async function requestsIn(res: Res, a: Acct) {
+  const ids = res.json().items.map((x: any) => x.id);
+  const rows = ids.length ? await q<{ id: number; region_path: string }>`select id, region_path from service_requests where id in (${sql.join(ids)})` : [];
+  const bad = rows.filter((r) => !inScope(a, r.region_path)).map((r) => r.id);
+  return bad.length ? [`service requests outside scope: ${bad.join(', ')}`] : [];
+}
+/** Every compound named is in the caller's scope. */
+async function compoundsOnLine(names: string[], a: Acct) {
+  const known = await q<{ name: string; path: string }>`select name, path from regions where level = 'compound'`;
+  const bad = names.filter((n) => !known.some((k) => k.name === n && inScope(a, k.path)));
+  return bad.length ? [`compounds outside scope: ${bad.join(', ')}`] : [];
+}
+const OPEN311_FIELDS = ['address', 'address_id', 'agency_responsible', 'description', 'expected_datetime', 'lat', 'long', 'media_url', 'requested_datetime', 'service_code',
+  'service_name', 'service_notice', 'service_request_id', 'status', 'status_notes', 'updated_datetime', 'zipcode'];
+/** A public Open311 read carries only the public fields, and no room of the request. */
+async function open311Public(res: Res) {
+  const items = res.json() as any[];
+  const extra = items.flatMap((r) => Object.keys(r).filter((k) => !OPEN311_FIELDS.includes(k)));
+  const ids = items.map((r) => Number(r.service_request_id));
+  const rooms = ids.length ? await q<{ name: string }>`select g.name from service_requests r join regions g on g.id = r.room_id where r.id in (${sql.join(ids)})` : [];
+  const leaked = rooms.filter((r) => res.body.includes(r.name)).map((r) => r.name);
+  return [...(extra.length ? [`private fields ${[...new Set(extra)].join(', ')}`] : []), ...(leaked.length ? [`rooms ${[...new Set(leaked)].join(', ')}`] : [])];
+}
 
 const seasonRows = (id: () => number) => async () => [await row('seasons', id()), await rowsWhere('season_communities', 'season_id', id())()];
 const resetProposals = async () => {
@@ -830,6 +906,7 @@ async function buildFixtures(): Promise<Fixtures> {
   }
   F.kcNotification = (await db().insertInto('notifications').values({ account_id: kcWorker.id, kind: 'test', title: '科城的消息', body: '只给科城社区工作人员' }).returning('id').executeTakeFirstOrThrow()).id;
   await resetProposals();
+  await buildRequestFixtures();
   return F;
 }
 
@@ -864,7 +941,7 @@ describe('scope walk: every route × every demo account × records out of scope'
   beforeAll(async () => {
     t = await createTestApp();
     routes = new Map(t.app.routeList
-      .filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && r.method !== 'HEAD' && r.method !== 'OPTIONS')
+      .filter((r) => (r.url.startsWith('/api/') || r.url.startsWith('/open311/')) && !r.url.startsWith('/api/docs') && r.method !== 'HEAD' && r.method !== 'OPTIONS')
       .map((r) => [`${r.method} ${r.url}`, r]));
     await buildFixtures();
     accounts = [];

@@ -8,6 +8,7 @@ import { notFound } from './errors.js';
 import type { FileStore } from './files.js';
 import { idParam } from './http.js';
 import type { FileReader } from './module.js';
+import { binary } from './response.js';
 
 /**
  * A stored file for a signed-in reader. A file attached to a module's rows follows that
@@ -36,6 +37,7 @@ export function fileRoutes(readers: FileReader[]) {
       schema: {
         tags: ['files'], summary: '文件（登录可见：按所属记录的规则——心愿的工作人员、本人、认领人；选票扫描件为协商人员；未关联的文件仅上传人）',
         params: idParam, querystring: z.object({ thumb: z.enum(['0', '1']).optional() }),
+        response: { 200: binary('image/*', '文件内容（图片；thumb=1 为 WebP 缩略图）') },
       },
     }, async (req, reply) => {
       const f = await fileForReader(app.dbh.db, app.files, readers, requireAuth(req), req.params.id, req.query.thumb === '1');

@@ -128,6 +128,18 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   out_of_range: { 'zh-CN': '数值超出允许范围', en: 'is out of range' },
   already_applied: { 'zh-CN': '已提交过申请', en: 'an application has already been submitted' },
   no_such_reference: { 'zh-CN': '引用的记录不存在', en: 'refers to a record that does not exist' },
+  // service requests (property module)
+  request_state: { 'zh-CN': '报事当前状态（{status}）不允许此操作', en: 'The request is {status}; this is not allowed now' },
+  request_taken: { 'zh-CN': '已被他人接单', en: 'Someone else has already taken this request' },
+  urge_too_soon: { 'zh-CN': '{minutes} 分钟内只能催办一次，请稍后再试', en: 'You can urge once every {minutes} minutes; try again later' },
+  reopen_window: { 'zh-CN': '完成超过 {days} 天的报事不能重新打开，请重新提交', en: 'A request done more than {days} days ago cannot be reopened; submit a new one' },
+  no_such_service: { 'zh-CN': '报事类别不存在', en: 'no such service type' },
+  no_such_room_id: { 'zh-CN': '房屋不存在', en: 'no such room' },
+  no_such_request: { 'zh-CN': '报事不存在', en: 'no such request' },
+  location_required: { 'zh-CN': '请选择房屋或在地图上选点', en: 'a room or a point (lat and lng) is required' },
+  outside_service_area: { 'zh-CN': '该位置不在本区的服务范围内', en: 'is outside the service area' },
+  not_team_member: { 'zh-CN': '须为该类别处理单位的人员，且辖区覆盖该报事', en: 'must be a member of the handling team whose scope covers the request' },
+  fixed_needs_done: { 'zh-CN': '“已解决”须在处理完成后办结', en: '"fixed" needs the request to be done first' },
 };
 
 export function localeOf(req: Pick<FastifyRequest, 'headers'>): Locale {

@@ -12,6 +12,11 @@ export interface Page<T> { items: T[]; total: number; page: number; pageSize: nu
 export const pageOf = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 
+/** The page of a query that cannot match anything (e.g. the caller has no scope). */
+export function emptyPage<T = never>({ page, pageSize }: PageQuery): Page<T> {
+  return { items: [], total: 0, page, pageSize };
+}
+
 /** Runs the count and one page of a filtered, ordered query. */
 export async function paginate<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,

@@ -23,7 +23,23 @@ export const instant = z.codec(
 /** A calendar date 'YYYY-MM-DD' (date columns are read as text). */
 export const day = z.iso.date();
 
-export const ok = z.object({ ok: z.literal(true) });
+export const ok = z.object({ ok: z.boolean() });
+
+/**
+ * A value the service types more loosely than the wire carries it. The wire schema is
+ * checked when the reply is sent and is the web's type (and the OpenAPI's); the service
+ * side is `S`: `string` for a code read from a text column, `unknown` for a JSON column.
+ */
+const looselyTyped = <S>() => <W extends z.ZodType>(wire: W) => {
+  const { $schema: _, ...json } = z.toJSONSchema(wire, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' });
+  return z.codec(wire, z.custom<S>(() => true).meta(json), { decode: (v) => v as S, encode: (v) => v as z.output<W> });
+};
+
+/** A code from a fixed list (an enum or literal schema) that the service reads as a plain string. */
+export const code = looselyTyped<string>();
+
+/** A JSON column (unknown to the service) with the shape it is known to hold. */
+export const jsonColumn = looselyTyped<unknown>();
 
 export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
@@ -37,5 +53,16 @@ export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml
  */
 export const binary = (mime: string, description: string) => ({
   description,
-  content: { [mime]: { schema: z.string().meta({ format: 'binary' }) } },
+  content: { [mime]: { schema: z.custom<Uint8Array | string>(() => true).meta({ type: 'string', format: 'binary' }) } },
 });
+
+/** The system routes app.ts registers itself. */
+export const systemResponses = {
+  health: { 200: z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']) }) },
+  /** The generated document itself: any JSON object. */
+  openapi: { 200: z.record(z.string(), z.unknown()).describe('OpenAPI 3.0 document') },
+};
+
+/** Whether a route's schema declares the reply of a success status (200–299 or 2XX). */
+export const declaresSuccess = (schema: unknown) =>
+  Object.keys((schema as { response?: object } | undefined)?.response ?? {}).some((status) => /^2(\d\d|XX)$/i.test(status));

@@ -1,3 +1,4 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { AuthContext } from './auth/context.js';
 import type { Executor } from './db.js';
 import { fieldError, notFound, outOfScope } from './errors.js';
@@ -22,6 +23,26 @@ export function isInScope(auth: AuthContext | null, regionPath: string): boolean
  */
 export function isRootPath(path: string): boolean {
   return path.indexOf('/', 1) === path.length - 1;
+}
+
+/**
+ * The scope filter for a query: `column like 'PATH%'` for the caller's scope, and
+ * `false` when the caller has none, so a missing scope reads nothing rather than
+ * everything. `column` is a region path such as 'w.region_path'; pass `nullable`
+ * when it may be null (a left join), so that null rows stay out under the root too.
+ */
+export function inScope(auth: AuthContext | null, column: string, opts?: { nullable?: boolean }): Expression<SqlBool> {
+  const prefix = scopePrefix(auth);
+  return prefix ? underPath(column, prefix, opts) : sql<SqlBool>`false`;
+}
+
+/**
+ * `column like 'PATH%'` for a region already checked against the caller's scope
+ * (a drill-down). Under the root every path matches, so the filter is skipped (see isRootPath).
+ */
+export function underPath(column: string, path: string, opts?: { nullable?: boolean }): Expression<SqlBool> {
+  if (isRootPath(path)) return opts?.nullable ? sql<SqlBool>`${sql.ref(column)} is not null` : sql<SqlBool>`true`;
+  return sql<SqlBool>`${sql.ref(column)} like ${`${path}%`}`;
 }
 
 /** Loads a region the caller may act on: 404 if missing, 403 if outside scope. */

@@ -7,6 +7,7 @@ import { cockpitModule } from './cockpit/module.js';
 import { consultModule } from './consult/module.js';
 import { orgsModule } from './orgs/module.js';
 import { peopleModule } from './people/module.js';
+import { propertyModule } from './property/module.js';
 import { regionsModule } from './regions/module.js';
 import { addClaimGate } from './wishes/claims.js';
 import { wishesModule } from './wishes/module.js';
@@ -16,7 +17,7 @@ import { wishesModule } from './wishes/module.js';
  * routes, the roles table is built from their grants, `serve` runs their sweeps, the
  * files route asks their readers, the cockpit merges their numbers, the seed runs their steps.
  */
-export const MODULES: ModuleManifest[] = [regionsModule, orgsModule, peopleModule, auditModule, wishesModule, consultModule, allianceModule, cockpitModule];
+export const MODULES: ModuleManifest[] = [regionsModule, orgsModule, peopleModule, auditModule, wishesModule, consultModule, allianceModule, propertyModule, cockpitModule];
 
 // Cross-module rules wired here, so that neither module imports the other for them.
 addClaimGate(verifiedUnitsOnly);

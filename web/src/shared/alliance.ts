@@ -1,4 +1,6 @@
 /** Red Alliance (红色联盟): the three lists, projects, stations — shapes shared by the H5 and the console. */
+import type { z } from 'zod';
+import type * as schemas from '@server/modules/alliance/schemas.js';
 
 export const NEED_CATEGORIES = ['goods', 'service', 'companionship', 'venue', 'tutoring', 'funds'] as const;
 export type NeedCategory = (typeof NEED_CATEGORIES)[number];
@@ -11,41 +13,21 @@ export const KIND_OF_CATEGORY: Record<NeedCategory, ResourceKind> = {
   goods: 'goods', service: 'service', companionship: 'volunteer_hours', venue: 'venue', tutoring: 'skills', funds: 'funds',
 };
 
-export interface MatchReason { factor: 'category' | 'distance' | 'capacity' | 'reliability' | 'fairness'; score: number; weight: number; text: string }
-
-export interface AllianceUnit {
-  id: number; name: string; kind: string; kindName: string; isCommitteeUnit: boolean; committeeTerm: string | null; committee: string;
-  status: 'pending' | 'verified' | 'rejected'; tags: string[]; contactName: string; contactPhone: string; lat: number | null; lng: number | null;
-  record: { wishesClaimed: number; wishesFulfilled: number; projects: number; volunteerHours: number };
-}
-
-export interface Need {
-  id: number; kind: 'wish' | 'collective'; wishId: number | null; title: string; description?: string | null; category: NeedCategory;
-  urgency: number; quantity: number; deadline: string | null; value: number; status: 'open' | 'matched' | 'closed'; communityName: string | null;
-}
-
-export interface Resource {
-  id: number; kind: ResourceKind; category: NeedCategory; title: string; description: string | null; capacity: number; used: number; remaining: number;
-  valueCap: number | null; availableFrom: string | null; availableUntil: string | null; conditions: string | null; unitId: number | null; unitName: string | null;
-}
-
-export interface Suggestion { resourceId: number; resourceTitle: string; unitId: number | null; unitName: string | null; remaining: number; score: number; reasons: MatchReason[] }
-
-export interface MatchingNeed { needId: number; wishId: number | null; title: string; category: NeedCategory; communityName: string | null; urgency: number; score: number; reasons: MatchReason[]; resourceId: number }
-
-export interface ProjectSummary { id: number; title: string; description: string | null; status: 'planned' | 'active' | 'done' | 'cancelled'; budget: number; ownerUnit: string; partnerCount: number; progress: number; createdAt: string }
-
-export interface Milestone { id: number; title: string; weight: number; dueOn: string | null; doneAt: string | null; note: string | null }
-
-export interface Project extends Omit<ProjectSummary, 'partnerCount' | 'createdAt'> { needId: number | null; resourceId: number | null; partners: { id: number; name: string }[]; milestones: Milestone[] }
-
-export interface Station {
-  id: number; name: string; kind: 'fengxiaochao' | 'xiexiejiao'; kindName: string; lat: number; lng: number; address: string | null; openingHours: string | null;
-  services: string[]; serviceNames: string[]; ownerUnit: string | null; checkins: number; distanceKm: number | null;
-}
-
-export interface ProposalItem { wishId: number; wishTitle: string; unitId: number; unitName: string; resourceId: number | null; score: number; acceptedAt: string | null; outcome: string | null }
-export interface Proposal { id: number; seasonId: number; status: string; wishes: number; placed: number; cost: number; greedyCost: number; items: ProposalItem[] }
+// The shapes the server answers: the wire side of server/src/modules/alliance/schemas.ts (types only, nothing bundled).
+type Wire<T extends z.ZodType> = z.input<T>;
+export type MatchReason = Wire<typeof schemas.matchReason>;
+/** The roster entry; the contact's phone masked. */
+export type AllianceUnit = Wire<typeof schemas.allianceUnit>;
+export type Need = Wire<typeof schemas.need>;
+export type Resource = Wire<typeof schemas.resource>;
+export type Suggestion = Wire<typeof schemas.suggestion>;
+export type MatchingNeed = Wire<typeof schemas.matchingNeed>;
+export type ProjectSummary = Wire<typeof schemas.projectSummary>;
+export type Milestone = Wire<typeof schemas.milestone>;
+export type Project = Wire<typeof schemas.project>;
+export type Station = Wire<typeof schemas.station>;
+export type ProposalItem = Wire<typeof schemas.proposalItem>;
+export type Proposal = Wire<typeof schemas.proposal>;
 
 /** The reasons worth showing first: the strongest contributions. */
 export function topReasons(reasons: MatchReason[], n = 2): MatchReason[] {

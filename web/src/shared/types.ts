@@ -1,274 +1,106 @@
-/** Shapes of the JSON the server answers (see the route files under server/src). */
+/**
+ * Shapes of the JSON the server answers. Each type is the wire side (`z.input`) of the
+ * route's response schema in server/src/modules/<module>/schemas.ts: the serializer
+ * sends exactly what those schemas declare, so these types cannot drift from it.
+ * `import type` only: nothing from the server is bundled into the web apps.
+ */
+import type { z } from 'zod';
+import type * as audit from '@server/modules/audit/schemas.js';
+import type * as cockpit from '@server/modules/cockpit/schemas.js';
+import type * as consult from '@server/modules/consult/schemas.js';
+import type * as orgs from '@server/modules/orgs/schemas.js';
+import type * as people from '@server/modules/people/schemas.js';
+import type * as regions from '@server/modules/regions/schemas.js';
+import type * as wishes from '@server/modules/wishes/schemas.js';
 
-export type RegionLevel = 'district' | 'street' | 'community' | 'compound' | 'building' | 'unit' | 'room';
+type Wire<T extends z.ZodType> = z.input<T>;
+
+export type RegionLevel = Wire<typeof regions.regionLevel>;
 export const REGION_LEVELS: RegionLevel[] = ['district', 'street', 'community', 'compound', 'building', 'unit', 'room'];
 
 export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
 
-export interface RoleRef { code: string; nameZh: string; nameEn: string }
+export type RoleRef = Wire<typeof people.roleRef>;
+export type Region = Wire<typeof regions.region>;
+export type RegionNode = Wire<typeof regions.regionNode>;
+export type RegionCounts = Wire<typeof regions.regionCounts>;
+export type RegionDetail = Wire<typeof regions.regionDetail>;
 
-export interface Region {
-  id: number;
-  parentId: number | null;
-  level: RegionLevel;
-  code: string;
-  name: string;
-  floor?: number | null;
-  area?: number | null;
-  childCount?: number;
-}
+export type Me = Wire<typeof people.me>;
+export type LoginResult = Wire<typeof people.loginResult>;
+export type Person = Wire<typeof people.person>;
+export type HouseholdMember = Wire<typeof people.householdMember>;
+export type PersonDetail = Wire<typeof people.personDetail>;
+export type MyHousehold = Wire<typeof people.myHousehold>;
+export type Role = Wire<typeof people.role>;
+export type Account = Wire<typeof people.account>;
+export type AppNotification = Wire<typeof people.notification>;
 
-export interface RegionNode extends Region { children: RegionNode[] }
+export type OrgNode = Wire<typeof orgs.orgNode>;
 
-export interface RegionCounts {
-  streets: number; communities: number; compounds: number; buildings: number; rooms: number; households: number; residents: number;
-}
+export type AuditEntry = Wire<typeof audit.auditEntry>;
+export type AuditVerify = Wire<typeof audit.auditVerify>;
+export type PiAccess = Wire<typeof audit.piAccess>;
 
-export interface RegionDetail extends Region { ancestors: Region[]; counts: RegionCounts }
-
-export interface Me {
-  account: { id: number; username: string; displayName: string; phone: string | null };
-  person: { id: number; name: string; sex: 'M' | 'F'; householdId: number | null; address: string | null; community: { id: number; name: string } | null } | null;
-  organisation: { id: number; name: string; kind: string } | null;
-  allianceUnit: { id: number; name: string; status: 'pending' | 'verified' | 'rejected'; isCommitteeUnit: boolean } | null;
-  roles: RoleRef[];
-  permissions: string[];
-  scope: Region | null;
-}
-
-export interface LoginResult extends Me { token: string; csrfToken: string; expiresAt: string }
-
-export interface Person {
-  id: number;
-  name: string;
-  sex: 'M' | 'F';
-  birthDate: string | null;
-  idNumber: string | null;
-  phone: string | null;
-  masked: boolean;
-  householdId: number | null;
-  isHouseholder: boolean;
-  regionId: number;
-  address: string;
-}
-
-export interface HouseholdMember { id: number; name: string; sex: 'M' | 'F'; birthDate: string | null; isHouseholder: boolean }
-
-export interface PersonDetail extends Person { household: HouseholdMember[] }
-
-export interface OrgNode {
-  id: number; parentId: number | null; kind: string; kindName: string; name: string; code: string;
-  regionId: number | null; regionName: string | null; children: OrgNode[];
-}
-
-export interface Role extends RoleRef { permissions: string[] }
-
-export interface Account {
-  id: number; username: string; displayName: string; phone: string | null; personId: number | null;
-  organisationId: number | null; scopeRegionId: number | null; scopeName: string | null; active: boolean;
-  locked: boolean; lastLoginAt: string | null; roles: string[];
-}
-
-export interface AuditEntry {
-  id: number; at: string; actorId: number | null; actorName: string | null; actorRole: string | null; action: string;
-  targetType: string | null; targetId: string | null; summary: unknown; ip: string | null; requestId: string | null; hash: string;
-}
-
-export interface AuditVerify { ok: boolean; checked: number; brokenAt?: number; reason?: string }
-
-export interface PiAccess {
-  id: number; at: string; actorId: number | null; actorName: string | null; kind: string; targetType: string | null;
-  targetId: string | null; fields: string[] | null; purpose: string; ip: string | null;
-}
-
-export interface MyHousehold { householdId: number | null; address: string; members: Person[] }
-
-export interface CockpitOverview {
-  scope: { id: number; name: string; level: RegionLevel } | null;
-  totals: RegionCounts | null;
-  breakdown: { id: number; name: string; level: RegionLevel; residents: number; households: number }[];
-  at: string;
-}
+/** The overview's own numbers (each module may add a map of counts under a key of its own). */
+export type CockpitOverview = Wire<typeof cockpit.cockpitOverviewCore>;
 
 /* ── Micro-wishes (点亮微心愿) ─────────────────────────────────────────── */
 
-export type WishStatus = 'pending_review' | 'published' | 'rejected' | 'claimed' | 'fulfilled' | 'confirmed' | 'withdrawn';
-export type WishCategory = 'goods' | 'service' | 'companionship';
-export type WishTargetGroup = 'elder' | 'child' | 'disabled' | 'hardship' | 'other';
-export type WishChannel = 'h5' | 'visit' | 'import' | 'wechat';
-
-export interface WishPhoto { id: number; kind: 'wish' | 'evidence'; url: string; thumbUrl: string }
-
+export type WishStatus = Wire<typeof wishes.wishStatus>;
+export type WishCategory = Wire<typeof wishes.wishCategory>;
+export type WishTargetGroup = Wire<typeof wishes.wishTargetGroup>;
+export type WishChannel = Wire<typeof wishes.wishChannel>;
+export type WishEventKind = Wire<typeof wishes.wishEventKind>;
+export type WishPhoto = Wire<typeof wishes.wishPhoto>;
 /** What anyone may see of a wish: the beneficiary as 王某, never a full name, phone or address. */
-export interface PublicWish {
-  id: number; code: string; seasonId: number; title: string; story: string;
-  category: WishCategory; categoryName: string; targetGroup: WishTargetGroup; targetGroupName: string;
-  /** yuan */
-  estimatedValue: number;
-  status: WishStatus; statusName: string; beneficiary: string; communityId: number; communityName: string;
-  claimerName: string | null; publishedAt: string | null; claimedAt: string | null; fulfilledAt: string | null; confirmedAt: string | null;
-  rating: number | null; thanks: string | null; viewCount: number; photos: WishPhoto[];
-}
-
-export type WishEventKind = 'submitted' | 'published' | 'rejected' | 'withdrawn' | 'edited' | 'claimed' | 'released' | 'revoked' | 'reminded' | 'fulfilled' | 'confirmed';
-
-/** One timeline step; the rest of its fields depend on the kind (claimerName, reason, note, photos, rating, thanks, channel). */
-export interface WishTimelineEntry {
-  id: number; kind: WishEventKind; at: string;
-  claimerName?: string; reason?: string; note?: string; photos?: number; rating?: number; thanks?: string; channel?: WishChannel; byWorker?: boolean;
-}
-
-export interface WishDetail extends PublicWish {
-  timeline: WishTimelineEntry[];
-  reviewStatus?: string;
-  reviewReason?: string | null;
-  /** Workers in scope and the submitter / beneficiary. */
-  channel?: WishChannel;
-  visit?: { date: string; visitor: string } | null;
-  claimer?: { accountId: number; name: string; dueAt: string; status: string } | null;
-  /** Workers in scope only (the server logs each read); the claimer asks POST /api/wishes/:id/contact. */
-  beneficiaryContact?: { personId: number; name: string; phone: string | null; address: string; idNumber?: string | null };
-  /** What the signed-in caller may do with this wish, decided by the server. */
-  abilities?: WishAbilities;
-  myClaim?: { status: string; dueAt: string; contactAvailableAt: string };
-}
-
-export interface WishAbilities {
-  read: boolean; readPrivate: boolean; edit: boolean; withdraw: boolean; addPhotos: boolean; review: boolean; revokeClaim: boolean;
-  claim: boolean; withdrawClaim: boolean; fulfil: boolean; contact: boolean; confirm: boolean;
-}
-
+export type PublicWish = Wire<typeof wishes.publicWish>;
+/** One timeline step; the rest of its fields depend on the kind. */
+export type WishTimelineEntry = Wire<typeof wishes.wishTimelineEntry>;
+export type WishAbilities = Wire<typeof wishes.wishAbilities>;
+/** GET /api/wishes/:id (GET /api/public/wishes/:id answers PublicWishDetail, a part of it). */
+export type WishDetail = Wire<typeof wishes.wishDetail>;
+export type PublicWishDetail = Wire<typeof wishes.publicWishDetail>;
 /** A row of the workers' list. */
-export interface WorkerWish extends PublicWish {
-  beneficiaryName: string | null; beneficiaryPhone: string | null; channel: WishChannel; reviewStatus: string; reviewReason: string | null; createdAt: string;
-}
-
-export interface MyWishes { submitted: PublicWish[]; claimed: (PublicWish & { myClaimLive: boolean })[] }
-
-export interface Season {
-  id: number; name: string; theme: string | null; startsOn: string; endsOn: string;
-  /** yuan */
-  valueCap: number; claimDays: number; communityIds: number[]; current: boolean;
-}
-
-export interface SeasonStatsRow { communityId: number; communityName: string; collected: number; published: number; claimed: number; fulfilled: number; confirmed: number; meanDaysToFulfil: number | null }
-
-export interface SeasonStats {
-  season: Season;
-  totals: { collected: number; published: number; claimed: number; fulfilled: number; confirmed: number; pageViews: number };
-  byCommunity: SeasonStatsRow[];
-  topClaimers: { name: string; fulfilled: number }[];
-}
-
+export type WorkerWish = Wire<typeof wishes.workerWish>;
+export type MyWishes = Wire<typeof wishes.myWishes>;
+export type Season = Wire<typeof wishes.season>;
+export type SeasonStatsRow = Wire<typeof wishes.seasonStatsRow>;
+export type SeasonStats = Wire<typeof wishes.seasonStats>;
 /** The live feed (Server-Sent Events, event name "wish"): masked by construction. */
-export interface WishLiveEvent {
-  type: WishEventKind; wishId: number; code: string; title: string; status: WishStatus;
-  communityId: number; communityName: string; beneficiary: string; claimerName: string | null; at: string;
-}
-
-export interface AppNotification { id: number; kind: string; title: string; body: string; wishId: number | null; readAt: string | null; createdAt: string }
-
-export interface CockpitWishBranch { communityId: number; communityName: string; total: number; lit: number; claimed: number }
+export type WishLiveEvent = Wire<typeof wishes.wishLiveEvent>;
+export type CockpitWishBranch = Wire<typeof wishes.cockpitWishBranch>;
 
 /* ── Consultation, owners' votes, elevator retrofits (红色物业 · 有事好商量) ─────── */
 
-export type ConsultStage = 'propose' | 'deliberate' | 'decide' | 'implement' | 'supervise' | 'evaluate' | 'closed';
-export type ConsultParty = 'residents_committee' | 'owners_committee' | 'property_company' | 'grid_worker' | 'experts';
-export type ConsultPostKind = 'post' | 'reply' | 'expert_qa' | 'meeting' | 'site_visit' | 'decision' | 'follow_up' | 'evaluation' | 'stage';
-
-export interface Consultation {
-  id: number; topic: string; description: string | null; scopeRegionId: number; scopeName: string;
-  stage: ConsultStage; stageName: string; parties: ConsultParty[]; createdAt: string;
-}
-
-export interface ConsultPost {
-  id: number; parentId: number | null; kind: ConsultPostKind; authorName: string; body: string;
-  /** meeting / site visit: time, venue, attendees, minutes; stage: from, to; objections: voteId, objectionId, stage, note. */
-  meta: Record<string, unknown>; createdAt: string;
-}
-
-export type VoteRule = 'major' | 'ordinary' | 'custom';
-export type VoteStatus = 'draft' | 'open' | 'closed';
-export type VoteChoice = 'agree' | 'disagree' | 'abstain';
-
-export interface VoteSummary { id: number; title: string; rule: VoteRule; status: VoteStatus; secret: boolean; opensAt: string | null; closesAt: string | null }
-
-export interface ConsultationDetail extends Consultation { posts: ConsultPost[]; votes: VoteSummary[] }
-
-export interface VoteThreshold { num: number; den: number; strict: boolean }
-export interface VoteThresholds { participation: VoteThreshold; consent: VoteThreshold }
-
-export interface VoteRoom { roomId: number; roomName: string; area: number; voted: boolean; choice?: VoteChoice }
-export interface VoteParticipation { roomId: number; roomName: string; area: number; voted: boolean; channel: 'h5' | 'paper' | null; castAt: string | null; choice?: VoteChoice | null }
-
-export interface VoteDetail {
-  id: number; consultationId: number; title: string; rule: VoteRule; thresholds: VoteThresholds; secret: boolean;
-  opensAt: string | null; closesAt: string | null; status: VoteStatus; noticeDays: number; closedAt: string | null; noticeUntil: string | null;
-  /** The caller's rooms whose vote they hold. */
-  myRooms: VoteRoom[];
-  /** Managers only. */
-  participation?: VoteParticipation[];
-  counts: { rooms: number; voted: number };
-  /** What the caller may do with this vote, decided by the server (consult/policy.ts). */
-  abilities: VoteAbilities;
-}
-
-export interface VoteAbilities {
-  edit: boolean; open: boolean; close: boolean; enterPaperBallot: boolean; castBallot: boolean; viewParticipation: boolean; raiseObjection: boolean; moveObjections: boolean;
-}
-
+export type ConsultStage = Wire<typeof consult.consultStage>;
+export type ConsultParty = Wire<typeof consult.consultParty>;
+export type ConsultPostKind = Wire<typeof consult.consultPostKind>;
+export type Consultation = Wire<typeof consult.consultation>;
+export type ConsultPost = Wire<typeof consult.consultPost>;
+export type VoteRule = Wire<typeof consult.voteRule>;
+export type VoteStatus = Wire<typeof consult.voteStatus>;
+export type VoteChoice = Wire<typeof consult.voteChoice>;
+export type VoteSummary = Wire<typeof consult.voteSummary>;
+export type ConsultationDetail = Wire<typeof consult.consultationDetail>;
+export type VoteThreshold = Wire<typeof consult.voteThreshold>;
+export type VoteThresholds = Wire<typeof consult.voteThresholds>;
+export type VoteRoom = Wire<typeof consult.voteRoom>;
+export type VoteParticipation = Wire<typeof consult.voteParticipation>;
+/** What the caller may do with a vote, decided by the server (consult/policy.ts). */
+export type VoteAbilities = Wire<typeof consult.voteAbilities>;
+export type VoteDetail = Wire<typeof consult.voteDetail>;
 /** Integers as strings; areas in 0.01 m². */
-export interface Fraction { num: string; den: string }
-export type RatioKey = 'participationArea' | 'participationHeads' | 'consentArea' | 'consentHeads';
-
-export interface VoteResult {
-  passed: boolean; participationPassed: boolean; consentPassed: boolean;
-  participationArea: Fraction; participationHeads: Fraction; consentArea: Fraction; consentHeads: Fraction;
-  /** Percent, truncated to 4 decimals. */
-  percentages: Record<RatioKey, number>;
-  tests: Record<RatioKey, boolean>;
-  thresholds: VoteThresholds;
-  counts: { rooms: number; heads: number; ballots: number; agree: number; disagree: number; abstain: number };
-  status: VoteStatus; noticeUntil?: string | null; objectionsOpen?: number; final?: boolean; provisional?: boolean;
-}
-
-export type ObjectionStage = 'negotiation' | 'community_mediation' | 'street_mediation' | 'closed';
-
-export type AreaSource = 'registry' | 'survey' | 'contract';
-
-export interface OwnerRow {
-  roomId: number; roomName: string; floor: number | null; area: number | null; areaSource: AreaSource;
-  ownerPersonIds: number[]; voteHolderPersonId: number | null; unsoldDeveloperUnit: boolean;
-}
-
-export type ElevatorStage = 'willingness_survey' | 'vote' | 'owners_agreement' | 'design_notice' | 'objection_handling' | 'planning_review' | 'drawing_review'
-  | 'construction_permit' | 'installation_notice' | 'construction' | 'acceptance' | 'use_registration' | 'in_service';
-export type ElevatorGroup = 'preparing' | 'approved' | 'under_construction' | 'completed';
-
-export interface ElevatorListItem {
-  id: number; unitId: number; unitName: string; community: string | null; stage: ElevatorStage; stageName: string; stageGroup: ElevatorGroup;
-  /** yuan */
-  totalCost: number; subsidy: number; updatedAt?: string;
-}
-
-export interface ElevatorStageRecord {
-  stage: ElevatorStage; stageName: string; startedOn: string | null; completedOn: string | null; responsible: string | null;
-  documents: { name: string; url?: string }[]; note: string | null;
-}
-
-export interface ElevatorShare {
-  roomId: number; roomName: string; floor: number | null; area: number | null; coefficient: number;
-  shareFen: number; share: number; ownerPersonIds: number[]; unsoldDeveloperUnit: boolean;
-}
-
-export interface ElevatorProject extends ElevatorListItem {
-  consultationId: number | null; voteId: number | null; floorCoefficients: Record<string, number>;
-  stages: ElevatorStageRecord[]; shares: ElevatorShare[];
-}
-
-export interface ElevatorDashboard {
-  total: number; completed?: number; approvedOrUnderConstruction?: number;
-  byGroup: Partial<Record<ElevatorGroup, number>>;
-  byStage: { stage: ElevatorStage; stageName: string; count: number }[];
-  byCommunity: { communityId?: number; communityName: string; total: number; completed: number; approvedOrUnderConstruction: number }[];
-}
+export type Fraction = Wire<typeof consult.fraction>;
+export type RatioKey = keyof Wire<typeof consult.tallyResult>['percentages'];
+export type VoteResult = Wire<typeof consult.voteResult>;
+export type ObjectionStage = Wire<typeof consult.objectionStage>;
+export type AreaSource = Wire<typeof consult.areaSource>;
+export type OwnerRow = Wire<typeof consult.ownerRow>;
+export type ElevatorStage = Wire<typeof consult.elevatorStage>;
+export type ElevatorGroup = Wire<typeof consult.elevatorGroup>;
+export type ElevatorListItem = Wire<typeof consult.elevatorListItem>;
+export type ElevatorStageRecord = Wire<typeof consult.elevatorStageRecord>;
+export type ElevatorShare = Wire<typeof consult.elevatorShare>;
+export type ElevatorProject = Wire<typeof consult.elevatorProject>;
+export type ElevatorDashboard = Wire<typeof consult.elevatorDashboard>;

@@ -5,7 +5,7 @@ import { appendAudit, type Actor } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
-import { isInScope, scopePrefix } from '../../core/scope.js';
+import { inScope, isInScope } from '../../core/scope.js';
 import type { NeedCategory } from '../../core/schema.js';
 import { greedyAssign, optimalAssign, type AssignmentProblem } from './assignment.js';
 import { RELATED, scorePair, type UnitStats } from './score.js';
@@ -50,8 +50,8 @@ export async function listNeeds(db: Db, auth: AuthContext, f: { status?: string;
   let q = db.selectFrom('needs as n').leftJoin('regions as c', 'c.id', 'n.community_id')
     .select(['n.id', 'n.kind', 'n.wish_id', 'n.title', 'n.description', 'n.category', 'n.urgency', 'n.quantity', 'n.deadline', 'n.value_fen', 'n.status', 'n.region_path', 'c.name as community_name'])
     .orderBy('n.urgency', 'desc').orderBy('n.deadline').orderBy('n.id');
-  const prefix = scopePrefix(auth);
-  if (can(auth.permissions, 'alliance:manage') || can(auth.permissions, 'wish:read')) { if (prefix) q = q.where('n.region_path', 'like', `${prefix}%`); }
+  // Workers see their own area's needs (none without a scope); units and volunteers see the open list.
+  if (can(auth.permissions, 'alliance:manage') || can(auth.permissions, 'wish:read')) q = q.where(inScope(auth, 'n.region_path'));
   q = q.where('n.status', '=', (f.status ?? 'open') as any);
   if (f.category) q = q.where('n.category', '=', f.category);
   if (f.kind) q = q.where('n.kind', '=', f.kind as any);
@@ -159,10 +159,11 @@ export async function proposeAssignment(db: Db, auth: AuthContext, actor: Actor,
   await syncWishNeeds(db);
   const season = await db.selectFrom('seasons').select('id').where('id', '=', seasonId).executeTakeFirst();
   if (!season) throw notFound();
-  const prefix = scopePrefix(auth);
-  if (!prefix) throw outOfScope();
+  // A proposal is recorded under the scope it was computed for.
+  if (!auth.scope) throw outOfScope();
+  const scopePath = auth.scope.path;
   const needs = await db.selectFrom('needs as n').innerJoin('wishes as w', 'w.id', 'n.wish_id').selectAll('n')
-    .where('w.season_id', '=', seasonId).where('w.status', '=', 'published').where('n.region_path', 'like', `${prefix}%`).orderBy('n.id').execute();
+    .where('w.season_id', '=', seasonId).where('w.status', '=', 'published').where(inScope(auth, 'n.region_path')).orderBy('n.id').execute();
   const [resources, stats] = await Promise.all([activeResources(db).where('r.unit_id', 'is not', null).execute(), unitStats(db)]);
   const unitIds = [...new Set(resources.map((r) => r.unit_id!))].filter((u) => stats.get(u)?.verified);
   const index = new Map(unitIds.map((u, i) => [u, i]));
@@ -184,8 +185,8 @@ export async function proposeAssignment(db: Db, auth: AuthContext, actor: Actor,
   const opt = optimalAssign(problem);
   return db.transaction().execute(async (tx) => {
     // A new proposal replaces only the open one computed for the same scope.
-    await tx.updateTable('assignment_proposals').set({ status: 'discarded' }).where('season_id', '=', seasonId).where('status', '=', 'proposed').where('scope_path', '=', prefix).execute();
-    const p = await tx.insertInto('assignment_proposals').values({ season_id: seasonId, wishes: needs.length, placed: opt.assigned, cost: opt.cost, greedy_cost: greedy.cost, created_by: auth.accountId, scope_path: prefix }).returning('id').executeTakeFirstOrThrow();
+    await tx.updateTable('assignment_proposals').set({ status: 'discarded' }).where('season_id', '=', seasonId).where('status', '=', 'proposed').where('scope_path', '=', scopePath).execute();
+    const p = await tx.insertInto('assignment_proposals').values({ season_id: seasonId, wishes: needs.length, placed: opt.assigned, cost: opt.cost, greedy_cost: greedy.cost, created_by: auth.accountId, scope_path: scopePath }).returning('id').executeTakeFirstOrThrow();
     const items = needs.map((n, w) => ({ n, u: opt.unitOf[w] })).filter((x) => x.u >= 0)
       .map(({ n, u }, k) => ({ proposal_id: p.id, wish_id: n.wish_id!, unit_id: unitIds[u], resource_id: best[needs.indexOf(n)][u].resourceId, score: best[needs.indexOf(n)][u].score, _k: k }));
     for (let i = 0; i < items.length; i += 500) await tx.insertInto('assignment_items').values(items.slice(i, i + 500).map(({ _k, ...x }) => x)).execute();
@@ -215,9 +216,7 @@ export async function getProposal(db: Executor, auth: AuthContext, proposalId: n
 
 /** The caller's latest proposal for a season: the newest one computed for a scope inside theirs. */
 export async function latestProposal(db: Db, auth: AuthContext, seasonId: number) {
-  const prefix = scopePrefix(auth);
-  if (!prefix) throw notFound();
-  const p = await db.selectFrom('assignment_proposals').select('id').where('season_id', '=', seasonId).where('scope_path', 'like', `${prefix}%`).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const p = await db.selectFrom('assignment_proposals').select('id').where('season_id', '=', seasonId).where(inScope(auth, 'scope_path', { nullable: true })).orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!p) throw notFound();
   return getProposal(db, auth, p.id);
 }

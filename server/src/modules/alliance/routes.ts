@@ -10,6 +10,7 @@ import { visitorOf } from '../../core/visitor.js';
 import { acceptProposal, createNeed, latestProposal, listNeeds, listResources, needsForMe, offerResource, proposeAssignment, suggestionsFor } from './matching.js';
 import { sendXlsx } from '../../core/excel.js';
 import { allianceStats, applyUnit, checkIn, completeMilestone, createProject, getProject, listProjects, listStations, listUnits, reviewUnit, STATION_SERVICES, UNIT_KIND_NAMES } from './service.js';
+import { allianceResponses as res, matchingResponses } from './schemas.js';
 
 const unitKinds = Object.keys(UNIT_KIND_NAMES) as [keyof typeof UNIT_KIND_NAMES, ...(keyof typeof UNIT_KIND_NAMES)[]];
 const services = Object.keys(STATION_SERVICES) as [string, ...string[]];
@@ -26,7 +27,7 @@ export async function allianceRoutes(app: FastifyInstance) {
   r.get('/api/alliance/units', {
     config: pub,
     schema: {
-      tags, summary: '联盟成员单位（公开：已认证单位；管理人员可查看待审核）',
+      tags, summary: '联盟成员单位（公开：已认证单位；管理人员可查看待审核）', response: res.units,
       querystring: pageQuery.extend({ committeeRegionId: optionalId, isCommitteeUnit: z.enum(['true', 'false']).optional(), kind: z.enum(unitKinds).optional(), status: z.enum(['pending', 'verified', 'rejected']).optional(), q: z.string().max(50).optional() }),
     },
   }, async (req) => {
@@ -35,7 +36,7 @@ export async function allianceRoutes(app: FastifyInstance) {
 
   r.post('/api/alliance/units', {
     schema: {
-      tags, summary: '单位申请加入联盟（待社区/街道审核）',
+      tags, summary: '单位申请加入联盟（待社区/街道审核）', response: res.applied,
       body: z.object({
         name: z.string().trim().min(2).max(80), kind: z.enum(unitKinds), committeeRegionId: bodyId,
         contactName: z.string().trim().min(1).max(40), contactPhone: z.string().trim().refine(isValidMobile, { message: 'invalid_phone' }),
@@ -47,7 +48,7 @@ export async function allianceRoutes(app: FastifyInstance) {
   r.post('/api/alliance/units/:id/review', {
     config: { permission: 'alliance:manage' },
     schema: {
-      tags, summary: '审核联盟单位（认证后方可认领心愿）', params: idParam,
+      tags, summary: '审核联盟单位（认证后方可认领心愿）', params: idParam, response: res.reviewed,
       body: z.object({ decision: z.enum(['verify', 'reject']), reason: z.string().trim().max(500).optional(), isCommitteeUnit: z.boolean().optional(), committeeTerm: z.string().trim().max(40).optional() }).strict(),
     },
   }, async (req) => reviewUnit(db, requireAuth(req), actorFromRequest(req), req.params.id, req.body.decision, req.body.reason,
@@ -55,15 +56,15 @@ export async function allianceRoutes(app: FastifyInstance) {
 
   r.get('/api/projects', {
     config: pub,
-    schema: { tags, summary: '共建项目（公开；progress 为里程碑加权完成度 0–100）', querystring: pageQuery.extend({ status: z.enum(['planned', 'active', 'done', 'cancelled']).optional(), unitId: optionalId }) },
+    schema: { tags, summary: '共建项目（公开；progress 为里程碑加权完成度 0–100）', response: res.projects, querystring: pageQuery.extend({ status: z.enum(['planned', 'active', 'done', 'cancelled']).optional(), unitId: optionalId }) },
   }, async (req) => listProjects(db, req.query, req.query));
 
-  r.get('/api/projects/:id', { config: pub, schema: { tags, summary: '共建项目详情与里程碑时间线', params: idParam } }, async (req) => getProject(db, req.params.id));
+  r.get('/api/projects/:id', { config: pub, schema: { tags, summary: '共建项目详情与里程碑时间线', params: idParam, response: res.project } }, async (req) => getProject(db, req.params.id));
 
   r.post('/api/projects', {
     config: { permission: 'alliance:manage' },
     schema: {
-      tags, summary: '新建共建项目',
+      tags, summary: '新建共建项目', response: res.projectCreated,
       body: z.object({
         needId: bodyId.nullable().optional(), resourceId: bodyId.nullable().optional(),
         title: z.string().trim().min(2).max(100), description: z.string().trim().max(5000).nullable().optional(), ownerUnitId: bodyId,
@@ -76,17 +77,17 @@ export async function allianceRoutes(app: FastifyInstance) {
 
   r.post('/api/projects/:id/milestones/:milestoneId/complete', {
     config: { permission: 'alliance:manage' },
-    schema: { tags, summary: '完成里程碑', params: z.object({ id: dbId, milestoneId: dbId }), body: z.object({ note: z.string().trim().max(1000).optional() }).strict() },
+    schema: { tags, summary: '完成里程碑', response: res.project, params: z.object({ id: dbId, milestoneId: dbId }), body: z.object({ note: z.string().trim().max(1000).optional() }).strict() },
   }, async (req) => completeMilestone(db, requireAuth(req), actorFromRequest(req), req.params.id, req.params.milestoneId, req.body.note));
 
   r.get('/api/alliance/stats', {
     config: { permission: 'alliance:manage' },
-    schema: { tags, summary: '联盟统计：按单位或按社区（资源、满足需求、项目、志愿时长、站点使用）', querystring: z.object({ by: z.enum(['unit', 'community']).default('unit') }) },
+    schema: { tags, summary: '联盟统计：按单位或按社区（资源、满足需求、项目、志愿时长、站点使用）', response: res.stats, querystring: z.object({ by: z.enum(['unit', 'community']).default('unit') }) },
   }, async (req) => ({ items: await allianceStats(db, requireAuth(req), req.query.by) }));
 
   r.get('/api/alliance/stats.xlsx', {
     config: { permission: 'alliance:manage' },
-    schema: { tags, summary: '导出联盟统计 Excel', querystring: z.object({ by: z.enum(['unit', 'community']).default('unit') }) },
+    schema: { tags, summary: '导出联盟统计 Excel', response: res.statsExport, querystring: z.object({ by: z.enum(['unit', 'community']).default('unit') }) },
   }, async (req, reply) => {
     const items = await allianceStats(db, requireAuth(req), req.query.by);
     return sendXlsx(reply, `联盟统计-${req.query.by === 'unit' ? '按单位' : '按社区'}.xlsx`, '统计', [
@@ -102,14 +103,14 @@ export async function allianceRoutes(app: FastifyInstance) {
   r.get('/api/stations', {
     config: pub,
     schema: {
-      tags: ['stations'], summary: '便民服务站（锋小巢、歇歇脚；可按服务筛选，按距离排序）',
+      tags: ['stations'], summary: '便民服务站（锋小巢、歇歇脚；可按服务筛选，按距离排序）', response: res.stations,
       querystring: pageQuery.extend({ service: z.enum(services).optional(), kind: z.enum(['fengxiaochao', 'xiexiejiao']).optional(), lat: coordinate(90).optional(), lng: coordinate(180).optional() }),
     },
   }, async (req) => listStations(db, req.query, req.query));
 
   r.post('/api/stations/:id/checkin', {
     config: pub,
-    schema: { tags: ['stations'], summary: '到站签到（每位访客每天计一次）', params: idParam },
+    schema: { tags: ['stations'], summary: '到站签到（每位访客每天计一次）', params: idParam, response: res.checkin },
   }, async (req, reply) => checkIn(db, req.params.id, visitorOf(req, reply)));
 }
 
@@ -123,24 +124,24 @@ export async function matchingRoutes(app: FastifyInstance) {
   const date = isoDate;
 
   r.get('/api/needs', {
-    schema: { tags, summary: '需求清单（已发布心愿 + 社区集体需求）', querystring: pageQuery.extend({ status: z.enum(['open', 'matched', 'closed']).optional(), category: z.enum(needCategories).optional(), kind: z.enum(['wish', 'collective']).optional() }) },
+    schema: { tags, summary: '需求清单（已发布心愿 + 社区集体需求）', response: matchingResponses.needs, querystring: pageQuery.extend({ status: z.enum(['open', 'matched', 'closed']).optional(), category: z.enum(needCategories).optional(), kind: z.enum(['wish', 'collective']).optional() }) },
   }, async (req) => listNeeds(db, requireAuth(req), req.query, req.query));
 
   r.post('/api/needs', {
     config: { permission: 'alliance:manage' },
     schema: {
-      tags, summary: '登记社区集体需求',
+      tags, summary: '登记社区集体需求', response: matchingResponses.needCreated,
       body: z.object({ title: z.string().trim().min(2).max(100), description: z.string().trim().max(2000).nullable().optional(), category: z.enum(needCategories), communityId: bodyId, urgency: z.number().int().min(1).max(3).optional(), quantity: z.number().int().min(1).max(10000).optional(), deadline: date.nullable().optional(), value: z.number().min(0).max(10_000_000).multipleOf(0.01).optional() }).strict(),
     },
   }, async (req, reply) => reply.status(201).send(await createNeed(db, requireAuth(req), actorFromRequest(req), req.body)));
 
   r.get('/api/resources', {
-    schema: { tags, summary: '资源清单（mine=true：本人发布的）', querystring: pageQuery.extend({ category: z.enum(needCategories).optional(), unitId: optionalId, mine: z.enum(['true', 'false']).optional() }) },
+    schema: { tags, summary: '资源清单（mine=true：本人发布的）', response: matchingResponses.resources, querystring: pageQuery.extend({ category: z.enum(needCategories).optional(), unitId: optionalId, mine: z.enum(['true', 'false']).optional() }) },
   }, async (req) => listResources(db, { ...req.query, offeredBy: req.query.mine === 'true' ? requireAuth(req).accountId : undefined }, req.query));
 
   r.post('/api/resources', {
     schema: {
-      tags, summary: '发布资源（联盟单位或党员）',
+      tags, summary: '发布资源（联盟单位或党员）', response: matchingResponses.resourceOffered,
       body: z.object({
         kind: z.enum(['goods', 'service', 'volunteer_hours', 'venue', 'funds', 'skills']), category: z.enum(needCategories), title: z.string().trim().min(2).max(100),
         description: z.string().trim().max(2000).nullable().optional(), capacity: z.number().int().min(1).max(100000), valueCap: z.number().min(0).max(10_000_000).multipleOf(0.01).nullable().optional(),
@@ -151,25 +152,25 @@ export async function matchingRoutes(app: FastifyInstance) {
 
   r.get('/api/needs/:id/suggestions', {
     config: { permission: 'alliance:manage' },
-    schema: { tags, summary: '需求的匹配建议（按得分排序，附可读理由）', params: idParam, querystring: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }) },
+    schema: { tags, summary: '需求的匹配建议（按得分排序，附可读理由）', params: idParam, response: matchingResponses.suggestions, querystring: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }) },
   }, async (req) => suggestionsFor(db, requireAuth(req), req.params.id, req.query.limit));
 
-  r.get('/api/me/matching-needs', { schema: { tags, summary: '附近适合本单位资源的需求' } }, async (req) => needsForMe(db, requireAuth(req)));
+  r.get('/api/me/matching-needs', { schema: { tags, summary: '附近适合本单位资源的需求', response: matchingResponses.forMe } }, async (req) => needsForMe(db, requireAuth(req)));
 
   r.post('/api/seasons/:id/assignment', {
     config: { permission: 'alliance:manage' },
-    schema: { tags, summary: '季末批量分配方案（最小费用分配；不直接认领，须工作人员确认）', params: idParam },
+    schema: { tags, summary: '季末批量分配方案（最小费用分配；不直接认领，须工作人员确认）', params: idParam, response: matchingResponses.proposed },
   }, async (req, reply) => reply.status(201).send(await proposeAssignment(db, requireAuth(req), actorFromRequest(req), req.params.id)));
 
   r.get('/api/seasons/:id/assignment', {
     config: { permission: 'alliance:manage' },
-    schema: { tags, summary: '最新的季末分配方案', params: idParam },
+    schema: { tags, summary: '最新的季末分配方案', params: idParam, response: matchingResponses.proposal },
   }, async (req) => latestProposal(db, requireAuth(req), req.params.id));
 
   r.post('/api/seasons/:id/assignment/:proposalId/accept', {
     config: { permission: 'alliance:manage' },
     schema: {
-      tags, summary: '确认分配方案（全部或部分；确认后才生成认领）', params: z.object({ id: dbId, proposalId: dbId }),
+      tags, summary: '确认分配方案（全部或部分；确认后才生成认领）', params: z.object({ id: dbId, proposalId: dbId }), response: matchingResponses.accepted,
       body: z.object({ wishIds: z.array(bodyId).max(10000).optional() }).strict(),
     },
   }, async (req) => acceptProposal({ db, bus: app.events, files: app.files }, requireAuth(req), actorFromRequest(req), req.params.id, req.params.proposalId, req.body.wishIds));

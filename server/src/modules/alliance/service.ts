@@ -7,7 +7,7 @@ import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import { maskPhone } from '../../core/identity.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
-import { isInScope, regionFieldInScope, scopePrefix } from '../../core/scope.js';
+import { inScope, isInScope, regionFieldInScope, underPath } from '../../core/scope.js';
 
 export const UNIT_KIND_NAMES = { community: '社区党组织', enterprise: '企业党组织', social_org: '社会组织党组织', institution: '机关事业单位党组织', industry: '行业党委' } as const;
 export type UnitKind = keyof typeof UNIT_KIND_NAMES;
@@ -15,18 +15,18 @@ export type UnitKind = keyof typeof UNIT_KIND_NAMES;
 /** Public alliance roster: units with their committee, whether elected committee units, and their record. */
 export async function listUnits(db: Db, f: { committeeRegionId?: number; isCommitteeUnit?: boolean; kind?: UnitKind; status?: string; q?: string }, page: PageQuery, viewer: AuthContext | null) {
   // Verified units are public; applications (pending, rejected) only to managers whose scope holds the unit's committee.
-  const managerPrefix = viewer && can(viewer.permissions, 'alliance:manage') ? scopePrefix(viewer) : null;
+  const manager = !!viewer && can(viewer.permissions, 'alliance:manage');
   let q = db.selectFrom('alliance_units as u').innerJoin('regions as c', 'c.id', 'u.committee_region_id')
-    .select(['u.id', 'u.name', 'u.kind', 'u.is_committee_unit', 'u.committee_term', 'u.status', 'u.tags', 'u.volunteer_hours', 'u.contact_name', 'u.contact_phone', 'u.lat', 'u.lng', 'c.name as committee_name', 'c.level as committee_level'])
+    .select(['u.id', 'u.name', 'u.kind', 'u.is_committee_unit', 'u.committee_term', 'u.status', 'u.tags', 'u.volunteer_hours', 'u.contact_name', 'u.contact_phone', 'u.lat', 'u.lng', 'c.name as committee_name', 'c.level as committee_level', 'c.path as committee_path'])
     .select([
       sql<number>`(select count(*) from wish_claims k where k.claimer_org_id = u.organisation_id and k.status = 'fulfilled')`.as('wishes_fulfilled'),
       sql<number>`(select count(*) from wish_claims k where k.claimer_org_id = u.organisation_id)`.as('wishes_claimed'),
       sql<number>`(select count(*) from coop_projects p where p.owner_unit_id = u.id or u.id = any(p.partner_unit_ids))`.as('projects'),
     ])
     .orderBy('u.is_committee_unit', 'desc').orderBy('u.id');
-  if (!managerPrefix) q = q.where('u.status', '=', 'verified');
+  if (!manager) q = q.where('u.status', '=', 'verified');
   else {
-    q = q.where((eb) => eb.or([eb('u.status', '=', 'verified'), eb('c.path', 'like', `${managerPrefix}%`)]));
+    q = q.where((eb) => eb.or([eb('u.status', '=', 'verified'), inScope(viewer, 'c.path')]));
     if (f.status) q = q.where('u.status', '=', f.status as any);
   }
   if (f.committeeRegionId) q = q.where('u.committee_region_id', '=', f.committeeRegionId);
@@ -39,7 +39,9 @@ export async function listUnits(db: Db, f: { committeeRegionId?: number; isCommi
     items: res.items.map((u) => ({
       id: u.id, name: u.name, kind: u.kind, kindName: UNIT_KIND_NAMES[u.kind], isCommitteeUnit: u.is_committee_unit, committeeTerm: u.committee_term,
       committee: `${u.committee_name}${u.committee_level === 'street' ? '大工委' : '大党委'}`, status: u.status, tags: u.tags,
-      contactName: u.contact_name, contactPhone: maskPhone(u.contact_phone), lat: u.lat, lng: u.lng,
+      // The contact person is personal data: only for managers of the unit's committee area, never on the public roster.
+      ...(manager && isInScope(viewer, u.committee_path) ? { contactName: u.contact_name, contactPhone: maskPhone(u.contact_phone) } : { contactName: null, contactPhone: null }),
+      lat: u.lat, lng: u.lng,
       record: { wishesClaimed: Number(u.wishes_claimed), wishesFulfilled: Number(u.wishes_fulfilled), projects: Number(u.projects), volunteerHours: u.volunteer_hours },
     })),
   };
@@ -207,9 +209,6 @@ export async function checkIn(db: Db, stationId: number, visitor: string, day = 
  */
 /** Statistics of the units and communities in the caller's scope (fails closed: none without a scope). */
 export async function allianceStats(db: Db, auth: AuthContext, by: 'unit' | 'community') {
-  const prefix = scopePrefix(auth);
-  if (!prefix) return [];
-  const like = `${prefix}%`;
   if (by === 'unit') {
     const rows = await sql<{ id: number; name: string; resources: number; needs_met: number; projects: number; volunteer_hours: number }>`
       select u.id, u.name,
@@ -219,7 +218,7 @@ export async function allianceStats(db: Db, auth: AuthContext, by: 'unit' | 'com
         (select count(*) from coop_projects p where p.owner_unit_id = u.id or u.id = any(p.partner_unit_ids)) as projects,
         u.volunteer_hours
       from alliance_units u join regions cr on cr.id = u.committee_region_id
-      where u.status = 'verified' and cr.path like ${like} order by u.id`.execute(db);
+      where u.status = 'verified' and ${inScope(auth, 'cr.path')} order by u.id`.execute(db);
     return rows.rows.map((r) => ({ id: r.id, name: r.name, resources: Number(r.resources), needsMet: Number(r.needs_met), projects: Number(r.projects), volunteerHours: Number(r.volunteer_hours) }));
   }
   const rows = await sql<{ id: number; name: string; resources: number; needs_met: number; projects: number; volunteer_hours: number; station_checkins: number }>`
@@ -230,7 +229,7 @@ export async function allianceStats(db: Db, auth: AuthContext, by: 'unit' | 'com
       (select count(*) from coop_projects p join alliance_units u on u.id = p.owner_unit_id where u.committee_region_id = c.id) as projects,
       (select coalesce(sum(u.volunteer_hours), 0) from alliance_units u where u.committee_region_id = c.id) as volunteer_hours,
       (select count(*) from station_checkins k join stations s on s.id = k.station_id where s.region_id = c.id) as station_checkins
-    from regions c where c.level = 'community' and c.path like ${like} order by c.sort, c.id`.execute(db);
+    from regions c where c.level = 'community' and ${inScope(auth, 'c.path')} order by c.sort, c.id`.execute(db);
   return rows.rows.map((r) => ({ id: r.id, name: r.name, resources: Number(r.resources), needsMet: Number(r.needs_met), projects: Number(r.projects), volunteerHours: Number(r.volunteer_hours), stationCheckins: Number(r.station_checkins) }));
 }
 
@@ -258,6 +257,6 @@ export async function stationUse(db: Executor, scopePath: string) {
   const today = new Date().toISOString().slice(0, 10);
   const row = await db.selectFrom('station_checkins as k').innerJoin('stations as s', 's.id', 'k.station_id').innerJoin('regions as r', 'r.id', 's.region_id')
     .select([sql<number>`count(*)`.as('total'), sql<number>`count(*) filter (where k.day = ${today})`.as('today')])
-    .where('r.path', 'like', `${scopePath}%`).executeTakeFirst();
+    .where(underPath('r.path', scopePath)).executeTakeFirst();
   return { checkinsToday: Number(row?.today ?? 0), checkinsTotal: Number(row?.total ?? 0) };
 }

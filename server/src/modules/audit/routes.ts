@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { verifyAudit } from '../../core/audit.js';
 import { optionalId, isoDate, isoDateTime } from '../../core/http.js';
 import { pageQuery, paginate } from '../../core/paging.js';
+import { auditResponses as res } from './schemas.js';
 
 const when = isoDateTime.or(isoDate).optional();
 
@@ -15,7 +16,7 @@ export async function auditRoutes(app: FastifyInstance) {
   r.get('/api/audit', {
     config: { permission: 'audit:read' },
     schema: {
-      tags, summary: '审计日志（筛选：操作、操作人、对象、时间）',
+      tags, summary: '审计日志（筛选：操作、操作人、对象、时间）', response: res.list,
       querystring: pageQuery.extend({ action: z.string().max(60).optional(), actorId: optionalId, actor: z.string().max(40).optional(), targetType: z.string().max(40).optional(), targetId: z.string().max(40).optional(), from: when, to: when }),
     },
   }, async (req) => {
@@ -33,12 +34,12 @@ export async function auditRoutes(app: FastifyInstance) {
 
   r.get('/api/audit/verify', {
     config: { permission: 'audit:read' },
-    schema: { tags, summary: '校验审计日志哈希链' },
+    schema: { tags, summary: '校验审计日志哈希链', response: res.verify },
   }, async () => verifyAudit(db));
 
   r.get('/api/audit/pi-access', {
     config: { permission: 'audit:read' },
-    schema: { tags, summary: '个人信息查看与导出记录', querystring: pageQuery.extend({ actorId: optionalId }) },
+    schema: { tags, summary: '个人信息查看与导出记录', response: res.piAccess, querystring: pageQuery.extend({ actorId: optionalId }) },
   }, async (req) => {
     let q = db.selectFrom('pi_access_log as l').leftJoin('accounts as a', 'a.id', 'l.actor_id')
       .select(['l.id', 'l.at', 'l.actor_id as actorId', 'a.username as actorName', 'l.kind', 'l.target_type as targetType', 'l.target_id as targetId', 'l.fields', 'l.purpose', 'l.ip'])

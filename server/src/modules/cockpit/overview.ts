@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import type { Db } from '../../core/db.js';
-import { isRootPath } from '../../core/scope.js';
+import { underPath } from '../../core/scope.js';
 import type { ModuleManifest } from '../../core/module.js';
 import { regionLevelCounts } from '../regions/service.js';
 
@@ -37,11 +37,8 @@ async function computeOverview(db: Db, scopeRegionId: number | null, indicators:
   // One grouped pass per table: each row counted under the child of the scope root on its path.
   const depth = root.path.split('/').filter(Boolean).length;
   const childId = sql<number>`cast(nullif(split_part(region_path, '/', ${sql.lit(depth + 2)}), '') as integer)`;
-  const grouped = (table: 'persons' | 'households') => {
-    let q = db.selectFrom(table).select([childId.as('id'), sql<number>`count(*)`.as('n')]).groupBy(childId);
-    if (!isRootPath(root.path)) q = q.where('region_path', 'like', `${root.path}%`);
-    return q.execute();
-  };
+  const grouped = (table: 'persons' | 'households') =>
+    db.selectFrom(table).select([childId.as('id'), sql<number>`count(*)`.as('n')]).where(underPath('region_path', root.path)).groupBy(childId).execute();
   const [people, households, children, levels] = await Promise.all([
     grouped('persons'), grouped('households'),
     db.selectFrom('regions').select(['id', 'name', 'level']).where('parent_id', '=', root.id).orderBy('sort').orderBy('id').execute(),

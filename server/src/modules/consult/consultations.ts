@@ -6,8 +6,8 @@ import { appendAudit, type Actor } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import type { PageQuery } from '../../core/paging.js';
-import { paginate } from '../../core/paging.js';
-import { isInScope, regionFieldInScope, scopePrefix } from '../../core/scope.js';
+import { emptyPage, paginate } from '../../core/paging.js';
+import { inScope, isInScope, regionFieldInScope, underPath } from '../../core/scope.js';
 import type { ConsultStage } from '../../core/schema.js';
 
 export const STAGES: ConsultStage[] = ['propose', 'deliberate', 'decide', 'implement', 'supervise', 'evaluate', 'closed'];
@@ -20,7 +20,7 @@ const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) a
 export async function ownsRoomUnder(db: Executor, auth: AuthContext, path: string) {
   if (!auth.personId) return false;
   const r = await db.selectFrom('room_owners as o').innerJoin('regions as r', 'r.id', 'o.room_id').select('o.room_id')
-    .where('o.person_id', '=', auth.personId).where('r.path', 'like', `${path}%`).limit(1).executeTakeFirst();
+    .where('o.person_id', '=', auth.personId).where(underPath('r.path', path)).limit(1).executeTakeFirst();
   return !!r;
 }
 
@@ -51,13 +51,13 @@ export function presentConsultation(c: { id: number; topic: string; description:
 }
 
 export async function listConsultations(db: Db, auth: AuthContext, page: PageQuery) {
-  const prefix = scopePrefix(auth);
   let q = db.selectFrom('consultations as c').innerJoin('regions as r', 'r.id', 'c.scope_region_id').selectAll('c').select('r.name as scope_name').orderBy('c.id', 'desc');
-  if (can(auth.permissions, 'consult:read') && prefix) q = q.where('c.scope_path', 'like', `${prefix}%`);
+  // A worker without a scope reads as a resident: only consultations about rooms they own.
+  if (can(auth.permissions, 'consult:read') && auth.scope) q = q.where(inScope(auth, 'c.scope_path'));
   else if (auth.personId) {
     // Residents: consultations whose scope contains a room they own.
     q = q.where(sql<boolean>`exists (select 1 from room_owners o join regions rr on rr.id = o.room_id where o.person_id = ${auth.personId} and rr.path like c.scope_path || '%')`);
-  } else return { items: [], total: 0, page: page.page, pageSize: page.pageSize };
+  } else return emptyPage(page);
   const res = await paginate(q, page);
   return { ...res, items: res.items.map((c) => presentConsultation(c, c.scope_name)) };
 }

@@ -5,7 +5,7 @@ import { can } from '../../core/auth/roles.js';
 import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
-import { isInScope, regionFieldInScope, scopePrefix } from '../../core/scope.js';
+import { inScope, isInScope, regionFieldInScope } from '../../core/scope.js';
 import { DEFAULT_COEFFICIENTS, defaultSubsidyFen, splitFen } from './cost-shares.js';
 import { toCenti } from './owners.js';
 
@@ -144,11 +144,9 @@ export async function recordStage(db: Db, auth: AuthContext, actor: Actor, id: n
 }
 
 export async function listProjects(db: Db, auth: AuthContext, f: { stage?: string; communityId?: number }, page: PageQuery) {
-  const prefix = scopePrefix(auth);
-  if (!prefix) return { items: [], total: 0, page: page.page, pageSize: page.pageSize };
   let q = db.selectFrom('elevator_projects as e').innerJoin('regions as u', 'u.id', 'e.unit_id')
     .select(['e.id', 'e.unit_id', 'e.unit_path', 'e.stage', 'e.total_cost_fen', 'e.subsidy_fen', 'u.name as unit_name', 'e.updated_at'])
-    .where('e.unit_path', 'like', `${prefix}%`).orderBy('e.id');
+    .where(inScope(auth, 'e.unit_path')).orderBy('e.id');
   if (f.stage) q = q.where('e.stage', '=', f.stage);
   if (f.communityId) q = q.where(sql<boolean>`e.unit_path like (select path from regions where id = ${f.communityId}) || '%'`);
   const res = await paginate(q, page);
@@ -167,10 +165,8 @@ export async function listProjects(db: Db, auth: AuthContext, f: { stage?: strin
 
 /** District dashboard: projects by stage and by community; completed vs approved or under construction. */
 export async function elevatorDashboard(db: Db, auth: AuthContext) {
-  const prefix = scopePrefix(auth);
-  if (!prefix) return { total: 0, byGroup: {}, byStage: [], byCommunity: [] };
-  const rows = await db.selectFrom('elevator_projects').select(['stage', 'unit_path']).where('unit_path', 'like', `${prefix}%`).execute();
-  const communities = await db.selectFrom('regions').select(['id', 'name', 'path']).where('level', '=', 'community').where('path', 'like', `${prefix}%`).orderBy('sort').orderBy('id').execute();
+  const rows = await db.selectFrom('elevator_projects').select(['stage', 'unit_path']).where(inScope(auth, 'unit_path')).execute();
+  const communities = await db.selectFrom('regions').select(['id', 'name', 'path']).where('level', '=', 'community').where(inScope(auth, 'path')).orderBy('sort').orderBy('id').execute();
   const byGroup = { preparing: 0, approved: 0, under_construction: 0, completed: 0 };
   const byStage = new Map<string, number>();
   for (const r of rows) {

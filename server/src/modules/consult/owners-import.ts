@@ -10,7 +10,7 @@ import { withImportLock } from '../../core/import-lock.js';
 import { t } from '../../core/i18n.js';
 import { isValidIdNumber } from '../../core/identity.js';
 import type { MultipartForm } from '../../core/multipart.js';
-import { isInScope, regionInScope } from '../../core/scope.js';
+import { inScope, isInScope, regionInScope } from '../../core/scope.js';
 import { AREA_SOURCE_NAMES, listOwners, type AreaSource } from './owners.js';
 
 const COLUMNS = [
@@ -106,7 +106,7 @@ export async function importOwners(db: Db, auth: AuthContext, actor: Actor, form
     const persons = new Map<string, number>();
     const idNumbers = [...new Set(keyed.flatMap((k) => [...splitIds(k.c.owners), k.c.holder.toUpperCase()]).filter(isValidIdNumber))];
     for (const batch of inBatches(idNumbers)) {
-      const found = await db.selectFrom('persons').select(['id', 'id_number']).where('id_number', 'in', batch).where('region_path', 'like', `${auth.scope?.path ?? '/no-scope/'}%`).execute();
+      const found = await db.selectFrom('persons').select(['id', 'id_number']).where('id_number', 'in', batch).where(inScope(auth, 'region_path')).execute();
       for (const p of found) if (p.id_number) persons.set(p.id_number, p.id);
     }
 

@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../core/db.js';
 import { fieldError, notFound, outOfScope } from '../../core/errors.js';
 import type { PageQuery } from '../../core/paging.js';
 import { paginate } from '../../core/paging.js';
-import { isInScope, regionInScope } from '../../core/scope.js';
+import { inScope, isInScope, regionInScope, underPath } from '../../core/scope.js';
 import type { RegisterRoom } from './tally.js';
 import { setRoomAreas } from '../regions/service.js';
 
@@ -18,7 +18,7 @@ export const toCenti = (m2: number) => Math.round(Number(m2) * 100);
 export function ownerRoomsQuery(db: Executor, path: string) {
   return db.selectFrom('regions as r').leftJoin('room_register as g', 'g.room_id', 'r.id')
     .select(['r.id as roomId', 'r.name as roomName', 'r.floor', 'r.area', 'r.path', 'g.area_source', 'g.unsold_developer_unit'])
-    .where('r.level', '=', 'room').where('r.path', 'like', `${path}%`);
+    .where('r.level', '=', 'room').where(underPath('r.path', path));
 }
 
 async function ownersOf(db: Executor, roomIds: number[]) {
@@ -86,7 +86,7 @@ export async function updateRoomOwners(db: Db, auth: AuthContext, actor: Actor, 
     if (!isInScope(auth, room.path)) throw outOfScope();
     // Owners come from the caller's own registry: a person outside the scope is "no such person" (no existence oracle).
     if (input.ownerPersonIds.length) {
-      const found = await tx.selectFrom('persons').select('id').where('id', 'in', input.ownerPersonIds).where('region_path', 'like', `${auth.scope!.path}%`).execute();
+      const found = await tx.selectFrom('persons').select('id').where('id', 'in', input.ownerPersonIds).where(inScope(auth, 'region_path')).execute();
       if (found.length !== new Set(input.ownerPersonIds).size) throw fieldError('ownerPersonIds', 'no_such_person');
     }
     await writeRoomRegister(tx, roomId, input);

@@ -235,10 +235,10 @@ export async function moveObjection(db: Db, auth: AuthContext, actor: Actor, vot
 /** The objections raised during a vote's public notice, with their mediation history. */
 export async function listObjections(db: Db, auth: AuthContext, id: number) {
   const v = await loadVote(db, id);
-  await loadConsultationFor(db, auth, v.consultation_id);
+  const { worker } = await loadConsultationFor(db, auth, v.consultation_id);
   const rows = await db.selectFrom('vote_objections as o').leftJoin('accounts as a', 'a.id', 'o.raised_by')
-    .select(['o.id', 'o.body', 'o.stage', 'o.history', 'o.created_at', 'o.updated_at', 'a.display_name']).where('o.vote_id', '=', id).orderBy('o.id').execute();
-  return { items: rows.map((o) => ({ id: o.id, body: o.body, stage: o.stage, history: json<object[]>(o.history), raisedBy: o.display_name, createdAt: o.created_at, updatedAt: o.updated_at })) };
+    .select(['o.id', 'o.body', 'o.stage', 'o.history', 'o.created_at', 'o.updated_at', 'o.raised_by', 'a.display_name']).where('o.vote_id', '=', id).orderBy('o.id').execute();
+  return { items: rows.map((o) => ({ id: o.id, body: o.body, stage: o.stage, history: json<object[]>(o.history), raisedBy: worker || o.raised_by === auth.accountId ? o.display_name : null, createdAt: o.created_at, updatedAt: o.updated_at })) };
 }
 
 /** A paper ballot's scan is for the consultation's readers in scope; registered as the consult module's file reader. */

@@ -9,7 +9,7 @@ export const orgNode = z.object({
   id: int, parentId: int.nullable(), kind: orgKind, kindName: z.string(), name: z.string(), code: z.string(),
   regionId: int.nullable(), regionName: z.string().nullable(),
   get children() { return z.array(orgNode); },
-});
+}).meta({ id: 'OrgNode' });
 
 export const orgResponses = {
   tree: { 200: z.object({ items: z.array(orgNode) }) },

@@ -2,7 +2,7 @@ import type { AuthContext } from '../../core/auth/context.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
 import type { Db } from '../../core/db.js';
 import { fieldError, notFound, outOfScope } from '../../core/errors.js';
-import { isInScope, regionFieldInScope, scopePrefix } from '../../core/scope.js';
+import { inScope, isInScope, regionFieldInScope } from '../../core/scope.js';
 import type { OrgKind } from '../../core/schema.js';
 
 export const ORG_KIND_NAMES: Record<OrgKind, string> = {
@@ -17,11 +17,9 @@ interface OrgNode { id: number; parentId: number | null; kind: OrgKind; kindName
  * organisation whose parent lies outside the scope becomes a root.
  */
 export async function orgTree(db: Db, auth: AuthContext): Promise<OrgNode[]> {
-  const prefix = scopePrefix(auth);
-  if (!prefix) return [];
   const rows = await db.selectFrom('organisations as o').innerJoin('regions as r', 'r.id', 'o.region_id')
     .select(['o.id', 'o.parent_id', 'o.kind', 'o.name', 'o.code', 'o.region_id', 'r.name as region_name'])
-    .where('r.path', 'like', `${prefix}%`).orderBy('o.path').execute();
+    .where(inScope(auth, 'r.path')).orderBy('o.path').execute();
   const nodes = new Map<number, OrgNode>();
   for (const o of rows) nodes.set(o.id, { id: o.id, parentId: o.parent_id, kind: o.kind, kindName: ORG_KIND_NAMES[o.kind], name: o.name, code: o.code, regionId: o.region_id, regionName: o.region_name, children: [] });
   const roots: OrgNode[] = [];

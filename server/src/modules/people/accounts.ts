@@ -9,7 +9,7 @@ import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import { maskPhone } from '../../core/identity.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
-import { isInScope, isRootPath, scopePrefix } from '../../core/scope.js';
+import { inScope, isInScope, isRootPath } from '../../core/scope.js';
 import { addressesOf, presentRegion } from '../regions/service.js';
 
 /** Writes the code's role table into the database (names and permission codes). */
@@ -70,12 +70,10 @@ async function rolesByAccount(db: Executor, ids: number[]) {
 
 /** Accounts whose scope lies inside the caller's scope. */
 export async function listAccounts(db: Db, auth: AuthContext, filter: { q?: string; role?: string }, page: PageQuery) {
-  const prefix = scopePrefix(auth);
-  if (!prefix) return { items: [], total: 0, page: page.page, pageSize: page.pageSize };
   let q = db.selectFrom('accounts as a').leftJoin('regions as r', 'r.id', 'a.scope_region_id')
     .select(['a.id', 'a.username', 'a.display_name', 'a.phone', 'a.person_id', 'a.organisation_id', 'a.scope_region_id',
       'a.active', 'a.locked_until', 'a.last_login_at', 'r.name as scope_name'])
-    .where('r.path', 'like', `${prefix}%`)
+    .where(inScope(auth, 'r.path', { nullable: true }))
     .orderBy('a.id');
   if (filter.q?.trim()) {
     const term = `%${filter.q.trim().replace(/[%_\\]/g, '\\$&')}%`;
@@ -122,8 +120,8 @@ async function checkLinks(tx: Executor, auth: AuthContext | null, personId?: num
   if (organisationId) {
     const o = await tx.selectFrom('organisations as o').leftJoin('regions as r', 'r.id', 'o.region_id').select('r.path').where('o.id', '=', organisationId).executeTakeFirst();
     // An organisation without a region belongs to the district: only a district-wide caller may link it.
-    const inScope = o && (!auth || (o.path ? isInScope(auth, o.path) : !!auth.scope && isRootPath(auth.scope.path)));
-    if (!inScope) throw fieldError('organisationId', 'no_such_org');
+    const linkable = o && (!auth || (o.path ? isInScope(auth, o.path) : !!auth.scope && isRootPath(auth.scope.path)));
+    if (!linkable) throw fieldError('organisationId', 'no_such_org');
   }
 }
 

@@ -7,7 +7,7 @@ import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js
 import { birthDateFromId, maskIdNumber, maskPhone, sexFromId } from '../../core/identity.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
 import { nameInitials } from '../../core/pinyin.js';
-import { isInScope, isRootPath, regionFieldInScope, regionInScope, scopePrefix } from '../../core/scope.js';
+import { inScope, isInScope, regionFieldInScope, regionInScope, underPath } from '../../core/scope.js';
 import { addressesOf } from '../regions/service.js';
 
 export interface PersonRow {
@@ -37,12 +37,9 @@ export interface PeopleFilter { regionId?: number; q?: string; householdId?: num
 
 /** The filtered, scope-limited people query; scope is a path prefix in SQL. */
 async function peopleQuery(db: Db, auth: AuthContext, filter: PeopleFilter) {
-  const prefix = scopePrefix(auth);
-  if (!prefix) return null;
-  let path = prefix;
-  if (filter.regionId) path = (await regionInScope(db, auth, filter.regionId)).path;
-  let q = db.selectFrom('persons as p').select(personColumns);
-  if (!isRootPath(path)) q = q.where('p.region_path', 'like', `${path}%`);
+  // A region filter is checked against the scope first, so it replaces the scope filter.
+  const scope = filter.regionId ? underPath('p.region_path', (await regionInScope(db, auth, filter.regionId)).path) : inScope(auth, 'p.region_path');
+  let q = db.selectFrom('persons as p').select(personColumns).where(scope);
   if (filter.householdId) q = q.where('p.household_id', '=', filter.householdId);
   const term = filter.q?.trim();
   if (term) {
@@ -56,9 +53,7 @@ async function peopleQuery(db: Db, auth: AuthContext, filter: PeopleFilter) {
 
 /** People in the caller's scope (optionally under regionId), searched by name, pinyin initials or phone tail. */
 export async function listPeople(db: Db, auth: AuthContext, filter: PeopleFilter, page: PageQuery) {
-  const q = await peopleQuery(db, auth, filter);
-  if (!q) return { items: [], total: 0, page: page.page, pageSize: page.pageSize };
-  const res = await paginate(q, page);
+  const res = await paginate(await peopleQuery(db, auth, filter), page);
   return { ...res, items: await present(db, res.items) };
 }
 
@@ -86,7 +81,7 @@ export async function getPerson(db: Db, auth: AuthContext, actor: Actor, id: num
   // Members who moved out of the caller's scope (the household kept) are another community's residents now.
   const members = p.household_id
     ? await db.selectFrom('persons').select(['id', 'name', 'sex', 'birth_date as birthDate', 'is_householder as isHouseholder'])
-      .where('household_id', '=', p.household_id).where('region_path', 'like', `${scopePrefix(auth)}%`)
+      .where('household_id', '=', p.household_id).where(inScope(auth, 'region_path'))
       .orderBy('is_householder', 'desc').orderBy('id').execute()
     : [];
   return { ...presentPerson(p, addr.get(p.path) ?? '', !!reveal), household: members };
@@ -194,7 +189,7 @@ export const EXPORT_MAX_ROWS = 100_000;
 /** Rows for the .xlsx export of a people list (masked), and logs the export with its purpose. */
 export async function exportPeople(db: Db, auth: AuthContext, actor: Actor, filter: PeopleFilter, purpose: string) {
   const q = await peopleQuery(db, auth, filter);
-  const rows = q ? await present(db, await q.limit(EXPORT_MAX_ROWS).execute()) : [];
+  const rows = await present(db, await q.limit(EXPORT_MAX_ROWS).execute());
   await db.transaction().execute(async (tx) => {
     await logPersonalDataAccess(tx, {
       actor_id: auth.accountId, kind: 'export', target_type: 'person', target_id: null,

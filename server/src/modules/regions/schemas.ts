@@ -13,9 +13,10 @@ export const region = z.object({
   floor: int.nullable(), area: z.number().nullable(), childCount: int.optional(),
 });
 
+/** A node of the region tree; an OpenAPI component (it refers to itself). */
 export const regionNode = region.extend({
   get children() { return z.array(regionNode); },
-});
+}).meta({ id: 'RegionNode' });
 
 export const regionCounts = z.object({
   streets: int, communities: int, compounds: int, buildings: int, rooms: int, households: int, residents: int,

@@ -4,7 +4,7 @@ import type { Actor } from '../../core/audit.js';
 import { appendAudit } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError } from '../../core/errors.js';
-import { isRootPath, regionInScope, scopePrefix } from '../../core/scope.js';
+import { inScope, regionInScope, underPath } from '../../core/scope.js';
 import { REGION_LEVELS, type Region, type RegionLevel } from '../../core/schema.js';
 import type { PageQuery } from '../../core/paging.js';
 import { paginate } from '../../core/paging.js';
@@ -29,11 +29,9 @@ export interface TreeNode extends ReturnType<typeof presentRegion> { children: T
 
 /** The caller's scope subtree down to `maxLevel` (rooms would be far too many for one tree). */
 export async function regionTree(db: Db, auth: AuthContext, maxLevel: RegionLevel): Promise<TreeNode[]> {
-  const prefix = scopePrefix(auth);
-  if (!prefix) return [];
   const levels = REGION_LEVELS.slice(0, REGION_LEVELS.indexOf(maxLevel) + 1);
   const rows = await db.selectFrom('regions').selectAll().select(childCount.as('child_count'))
-    .where('path', 'like', `${prefix}%`).where('level', 'in', levels)
+    .where(inScope(auth, 'path')).where('level', 'in', levels)
     .orderBy('sort').orderBy('id').execute();
   const nodes = new Map<number, TreeNode>();
   for (const r of rows) nodes.set(r.id, { ...presentRegion(r), children: [] });
@@ -64,8 +62,7 @@ export async function regionDetail(db: Db, auth: AuthContext, id: number) {
 
 /** Regions under a path, counted by level (the root path needs no filter). */
 export async function regionLevelCounts(db: Executor, path: string) {
-  let q = db.selectFrom('regions').select(['level', sql<number>`count(*)`.as('n')]).groupBy('level');
-  if (!isRootPath(path)) q = q.where('path', 'like', `${path}%`);
+  const q = db.selectFrom('regions').select(['level', sql<number>`count(*)`.as('n')]).where(underPath('path', path)).groupBy('level');
   const byLevel = Object.fromEntries((await q.execute()).map((l) => [l.level, Number(l.n)]));
   return {
     streets: byLevel.street ?? 0, communities: byLevel.community ?? 0, compounds: byLevel.compound ?? 0,
@@ -75,8 +72,7 @@ export async function regionLevelCounts(db: Executor, path: string) {
 
 export async function subtreeCounts(db: Executor, path: string) {
   const count = async (table: 'persons' | 'households') => {
-    let q = db.selectFrom(table).select(sql<number>`count(*)`.as('n'));
-    if (!isRootPath(path)) q = q.where('region_path', 'like', `${path}%`);
+    const q = db.selectFrom(table).select(sql<number>`count(*)`.as('n')).where(underPath('region_path', path));
     return Number((await q.executeTakeFirst())?.n ?? 0);
   };
   return { ...(await regionLevelCounts(db, path)), households: await count('households'), residents: await count('persons') };
@@ -142,12 +138,10 @@ export async function addressesOf(db: Executor, paths: string[]): Promise<Map<st
 }
 
 export async function listGrids(db: Db, auth: AuthContext, communityId: number | undefined, page: PageQuery) {
-  const prefix = scopePrefix(auth);
-  if (!prefix) return { items: [], total: 0, page: page.page, pageSize: page.pageSize };
   let q = db.selectFrom('grids').innerJoin('regions as c', 'c.id', 'grids.community_id')
     .select(['grids.id', 'grids.code', 'grids.name', 'grids.community_id as communityId', 'c.name as communityName',
       sql<number>`(select count(*) from grid_regions gr where gr.grid_id = grids.id)`.as('regionCount')])
-    .where('c.path', 'like', `${prefix}%`).orderBy('grids.code');
+    .where(inScope(auth, 'c.path')).orderBy('grids.code');
   if (communityId) q = q.where('grids.community_id', '=', communityId);
   const res = await paginate(q, page);
   const ids = res.items.map((g) => g.id);

@@ -8,7 +8,7 @@ import { withImportLock } from '../../core/import-lock.js';
 import { isValidIdNumber } from '../../core/identity.js';
 import type { MultipartForm } from '../../core/multipart.js';
 import { t } from '../../core/i18n.js';
-import { isInScope } from '../../core/scope.js';
+import { inScope, isInScope } from '../../core/scope.js';
 import { CATEGORY_NAMES, TARGET_NAMES } from './present.js';
 import { seasonFor, toFen, type WishDeps } from './service.js';
 
@@ -71,7 +71,7 @@ export async function importWishes(d: WishDeps, auth: AuthContext, actor: Actor,
     const persons = new Map<string, { id: number; name: string; region_path: string }>();
     const idNumbers = [...new Set(keyed.map((k) => k.cells.idNumber.toUpperCase()).filter(isValidIdNumber))];
     for (const batch of inBatches(idNumbers)) {
-      const found = await d.db.selectFrom('persons').select(['id', 'name', 'region_path', 'id_number']).where('id_number', 'in', batch).where('region_path', 'like', `${auth.scope?.path ?? '/no-scope/'}%`).execute();
+      const found = await d.db.selectFrom('persons').select(['id', 'name', 'region_path', 'id_number']).where('id_number', 'in', batch).where(inScope(auth, 'region_path')).execute();
       for (const p of found) if (p.id_number) persons.set(p.id_number, p);
     }
     const problems: RowProblem[] = [];

@@ -19,8 +19,8 @@ const yuan = (fen: number) => Math.round(fen) / 100;
 
 export interface WishRow {
   id: number; season_id: number; community_id: number; region_path: string; beneficiary_person_id: number | null; beneficiary_surname: string;
-  title: string; story: string; category: WishCategory; target_group: WishTargetGroup; estimated_value_fen: number; channel: string;
-  status: WishStatus; review_status: string; review_reason: string | null; published_at: Date | string | null; claimed_at: Date | string | null;
+  title: string; story: string; category: WishCategory; target_group: WishTargetGroup; estimated_value_fen: number; channel: 'h5' | 'visit' | 'import' | 'wechat';
+  status: WishStatus; review_status: 'pending' | 'approved' | 'rejected'; review_reason: string | null; published_at: Date | string | null; claimed_at: Date | string | null;
   fulfilled_at: Date | string | null; confirmed_at: Date | string | null; rating: number | null; thanks: string | null; view_count: number;
   created_at: Date | string; submitted_by: number | null; visit_date: string | null; visitor: string | null;
 }

@@ -12,6 +12,7 @@ import { listSeasons } from './seasons.js';
 import { getWish } from './service.js';
 import { WISH_CHANNEL, type WishLiveEvent } from './timeline.js';
 import { categories } from './routes.js';
+import { publicWishResponses as res } from './schemas.js';
 
 /** Open live-event streams one address may hold on one instance; the next gets 429. */
 export const MAX_STREAMS_PER_ADDRESS = 20;
@@ -34,30 +35,30 @@ export async function publicWishRoutes(app: FastifyInstance) {
   r.get('/api/public/wishes', {
     config: pub,
     schema: {
-      tags, summary: '心愿墙（公开，脱敏；较早、浏览少的心愿优先展示）',
+      tags, summary: '心愿墙（公开，脱敏；较早、浏览少的心愿优先展示）', response: res.wall,
       querystring: pageQuery.extend({ seasonId: optionalId, communityId: optionalId, category: z.enum(categories).optional(), status: z.enum(['published', 'claimed', 'fulfilled', 'confirmed']).optional(), sort: z.enum(['fair', 'latest']).optional() }),
     },
   }, async (req) => publicWall(db, req.query, req.query));
 
   r.get('/api/public/wishes/:id', {
     config: pub,
-    schema: { tags, summary: '心愿公开页（含时间线；每位访客每天计一次浏览）', params: idParam },
+    schema: { tags, summary: '心愿公开页（含时间线；每位访客每天计一次浏览）', params: idParam, response: res.detail },
   }, async (req, reply) => {
     const wish = await getWish(db, null, actorFromRequest(req), req.params.id);
     await recordWishView(db, req.params.id, visitor(req, reply));
     return wish;
   });
 
-  r.get('/api/public/seasons', { config: pub, schema: { tags, summary: '心愿季' } }, async () => ({ items: await listSeasons(db) }));
+  r.get('/api/public/seasons', { config: pub, schema: { tags, summary: '心愿季', response: res.seasons } }, async () => ({ items: await listSeasons(db) }));
 
   r.post('/api/public/seasons/:id/view', {
     config: pub,
-    schema: { tags, summary: '记录心愿季页面浏览（每位访客每天一次）', params: idParam },
+    schema: { tags, summary: '记录心愿季页面浏览（每位访客每天一次）', params: idParam, response: res.seasonView },
   }, async (req, reply) => recordSeasonView(db, req.params.id, visitor(req, reply)));
 
   r.get('/api/public/files/:id', {
     config: pub,
-    schema: { tags, summary: '心愿照片（已去除位置信息）', params: idParam, querystring: z.object({ thumb: z.enum(['0', '1']).optional() }) },
+    schema: { tags, summary: '心愿照片（已去除位置信息）', params: idParam, response: res.file, querystring: z.object({ thumb: z.enum(['0', '1']).optional() }) },
   }, async (req, reply) => {
     const f = await publicFile(db, app.files, req.params.id, req.query.thumb === '1');
     return reply.type(f.mime).header('cache-control', 'public, max-age=86400').send(f.bytes);
@@ -69,7 +70,7 @@ export async function publicWishRoutes(app: FastifyInstance) {
    */
   r.get('/api/wishes/events', {
     config: pub,
-    schema: { tags, summary: '心愿实时事件（SSE：published/claimed/fulfilled/confirmed…，脱敏）', querystring: z.object({ wishId: optionalId }) },
+    schema: { tags, summary: '心愿实时事件（SSE：published/claimed/fulfilled/confirmed…，脱敏）', response: res.events, querystring: z.object({ wishId: optionalId }) },
   }, async (req, reply) => {
     const only = req.query.wishId;
     const address = clientNetwork(req.ip);

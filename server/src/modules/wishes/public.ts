@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
+import type { AuthContext } from '../../core/auth/context.js';
 import type { Db, Executor } from '../../core/db.js';
 import { notFound } from '../../core/errors.js';
 import type { FileStore } from '../../core/files.js';
 import type { PageQuery } from '../../core/paging.js';
+import { inScope } from '../../core/scope.js';
 import type { WishCategory } from '../../core/schema.js';
 import { PUBLIC_STATUSES } from './policy.js';
 import { communityNames, liveClaimers, photosOf, presentPublicWish, type WishRow } from './present.js';
@@ -90,13 +92,13 @@ export async function publicFile(db: Executor, store: FileStore, fileId: number,
 }
 
 /** For the cockpit: per community, how many wishes are on the tree and how many are lit (fulfilled or confirmed). */
-export async function wishTree(db: Executor, seasonId: number | undefined, pathPrefix: string) {
+export async function wishTree(db: Executor, seasonId: number | undefined, auth: AuthContext) {
   let q = db.selectFrom('wishes as w').innerJoin('regions as c', 'c.id', 'w.community_id')
     .select(['w.community_id as communityId', 'c.name as communityName',
       sql<number>`count(*)`.as('total'),
       sql<number>`count(*) filter (where w.status in ('fulfilled','confirmed'))`.as('lit'),
       sql<number>`count(*) filter (where w.status = 'claimed')`.as('claimed')])
-    .where('w.status', 'in', [...PUBLIC_STATUSES]).where('w.region_path', 'like', `${pathPrefix}%`)
+    .where('w.status', 'in', [...PUBLIC_STATUSES]).where(inScope(auth, 'w.region_path'))
     .groupBy(['w.community_id', 'c.name']).orderBy('c.name');
   if (seasonId) q = q.where('w.season_id', '=', seasonId);
   return (await q.execute()).map((r) => ({ communityId: r.communityId, communityName: r.communityName, total: Number(r.total), lit: Number(r.lit), claimed: Number(r.claimed) }));

@@ -3,7 +3,7 @@ import type { AuthContext } from '../../core/auth/context.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
 import type { Db, Executor } from '../../core/db.js';
 import { fieldError, notFound, outOfScope } from '../../core/errors.js';
-import { isInScope, scopePrefix } from '../../core/scope.js';
+import { inScope, isInScope } from '../../core/scope.js';
 
 export interface SeasonInput { name: string; theme?: string | null; startsOn: string; endsOn: string; valueCap?: number; claimDays?: number; communityIds: number[] }
 
@@ -78,9 +78,7 @@ export async function listSeasons(db: Executor) {
 export async function seasonStats(db: Executor, seasonId: number, auth: AuthContext) {
   const season = await db.selectFrom('seasons').selectAll().where('id', '=', seasonId).executeTakeFirst();
   if (!season) throw notFound();
-  // Fails closed: an account without a scope sees no community's numbers.
-  const pathPrefix = scopePrefix(auth) ?? '/no-scope/';
-  let q = db.selectFrom('wishes as w').innerJoin('regions as c', 'c.id', 'w.community_id')
+  const q = db.selectFrom('wishes as w').innerJoin('regions as c', 'c.id', 'w.community_id')
     .select([
       'w.community_id as communityId', 'c.name as communityName',
       sql<number>`count(*)`.as('collected'),
@@ -90,17 +88,15 @@ export async function seasonStats(db: Executor, seasonId: number, auth: AuthCont
       sql<number>`count(*) filter (where w.status = 'confirmed')`.as('confirmed'),
       sql<number | null>`avg(extract(epoch from (w.fulfilled_at - w.published_at)) / 86400) filter (where w.fulfilled_at is not null)`.as('meanDaysToFulfil'),
     ])
-    .where('w.season_id', '=', seasonId).groupBy(['w.community_id', 'c.name']).orderBy('c.name');
-  if (pathPrefix) q = q.where('w.region_path', 'like', `${pathPrefix}%`);
+    .where('w.season_id', '=', seasonId).where(inScope(auth, 'w.region_path')).groupBy(['w.community_id', 'c.name']).orderBy('c.name');
   const byCommunity = (await q.execute()).map((r) => ({
     communityId: r.communityId, communityName: r.communityName, collected: Number(r.collected), published: Number(r.published), claimed: Number(r.claimed),
     fulfilled: Number(r.fulfilled), confirmed: Number(r.confirmed), meanDaysToFulfil: r.meanDaysToFulfil == null ? null : Math.round(Number(r.meanDaysToFulfil) * 10) / 10,
   }));
-  let top = db.selectFrom('wish_claims as k').innerJoin('wishes as w', 'w.id', 'k.wish_id')
+  const top = db.selectFrom('wish_claims as k').innerJoin('wishes as w', 'w.id', 'k.wish_id')
     .select(['k.claimer_name as name', 'k.claimer_org_id as orgId', sql<number>`count(*)`.as('fulfilled')])
-    .where('w.season_id', '=', seasonId).where('k.status', '=', 'fulfilled')
+    .where('w.season_id', '=', seasonId).where(inScope(auth, 'w.region_path')).where('k.status', '=', 'fulfilled')
     .groupBy(['k.claimer_id', 'k.claimer_name', 'k.claimer_org_id']).orderBy(sql`count(*)`, 'desc').orderBy('k.claimer_name').limit(10);
-  if (pathPrefix) top = top.where('w.region_path', 'like', `${pathPrefix}%`);
   const views = await db.selectFrom('season_views').select(sql<number>`count(*)`.as('n')).where('season_id', '=', seasonId).executeTakeFirst();
   const sum = (k: 'collected' | 'published' | 'claimed' | 'fulfilled' | 'confirmed') => byCommunity.reduce((s, r) => s + r[k], 0);
   return {

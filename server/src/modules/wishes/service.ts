@@ -10,13 +10,14 @@ import { prepareImages, saveImage } from '../../core/files.js';
 import { maskIdNumber, maskPhone } from '../../core/identity.js';
 import { notify } from '../../core/notify.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
-import { isInScope, scopePrefix } from '../../core/scope.js';
+import { inScope, isInScope } from '../../core/scope.js';
 import type { WishCategory, WishStatus, WishTargetGroup } from '../../core/schema.js';
 import { addressesOf } from '../regions/service.js';
 import { communityNames, liveClaimers, photosOf, presentPublicWish, wishCode, type WishRow } from './present.js';
 import { recordWishEvent, timelineOf } from './timeline.js';
 import { screenPublicText } from '../../core/public-text.js';
 import { CONTACT_AFTER_MINUTES, requireWishAbility, wishAbilities, wishRelation } from './policy.js';
+import type { WishDetailResult } from './schemas.js';
 
 export interface WishDeps { db: Db; bus: EventBus | null; files: FileStore }
 
@@ -122,7 +123,7 @@ export async function reviewWish(d: WishDeps, auth: AuthContext, actor: Actor, i
       });
     }
     await appendAudit(tx, actor, { action: `wish.${decision}`, targetType: 'wish', targetId: id, summary: { reason: reason ?? null } });
-    return { id, status: decision === 'approve' ? 'published' : 'rejected' };
+    return { id, status: decision === 'approve' ? 'published' as const : 'rejected' as const };
   });
 }
 
@@ -206,7 +207,8 @@ export async function getWish(db: Executor, auth: AuthContext | null, actor: Act
     result.claimer = claim ? { accountId: claim.claimerId, name: claim.name, dueAt: claim.dueAt, status: claim.status } : null;
   }
   if (isWorker && auth) result.beneficiaryContact = await readContact(db, auth, actor, w, `心愿办理 ${wishCode(id)}`, true);
-  return result;
+  // Built field by field for the caller; the route's response schema checks the whole.
+  return result as WishDetailResult;
 }
 
 /** The beneficiary's name, phone and address, logged as an unmasked read. */
@@ -248,18 +250,14 @@ export interface WishFilter { seasonId?: number; status?: WishStatus; communityI
 
 /** The workers' list: wishes of communities in scope, with the beneficiary's name (phone masked). */
 export async function listWishes(db: Db, auth: AuthContext, f: WishFilter, page: PageQuery) {
-  const q = workerWishQuery(db, auth, f);
-  if (!q) return { items: [], total: 0, page: page.page, pageSize: page.pageSize };
-  const res = await paginate(q.orderBy('w.id', 'desc'), page);
+  const res = await paginate(workerWishQuery(db, auth, f).orderBy('w.id', 'desc'), page);
   return { ...res, items: await presentForWorkers(db, res.items) };
 }
 
 export function workerWishQuery(db: Db, auth: AuthContext, f: WishFilter) {
-  const prefix = scopePrefix(auth);
-  if (!prefix) return null;
   let q = db.selectFrom('wishes as w').leftJoin('persons as p', 'p.id', 'w.beneficiary_person_id')
     .selectAll('w').select(['p.name as beneficiary_name', 'p.phone as beneficiary_phone'])
-    .where('w.region_path', 'like', `${prefix}%`);
+    .where(inScope(auth, 'w.region_path'));
   if (f.seasonId) q = q.where('w.season_id', '=', f.seasonId);
   if (f.status) q = q.where('w.status', '=', f.status);
   if (f.communityId) q = q.where('w.community_id', '=', f.communityId);
@@ -282,15 +280,13 @@ export async function presentForWorkers(db: Executor, rows: (WishRow & { benefic
 
 /** The caller's own wishes (submitted or benefiting) and the wishes they claimed. */
 export async function myWishes(db: Db, auth: AuthContext) {
-  const prefix = scopePrefix(auth);
-  if (!prefix) return { submitted: [], claimed: [] };
   const own = await db.selectFrom('wishes').selectAll()
     .where((eb) => eb.or([eb('submitted_by', '=', auth.accountId), ...(auth.personId ? [eb('beneficiary_person_id', '=', auth.personId)] : [])]))
-    .where('region_path', 'like', `${prefix}%`)
+    .where(inScope(auth, 'region_path'))
     .orderBy('id', 'desc').limit(100).execute() as WishRow[];
   const myClaims = await db.selectFrom('wish_claims').select(['wish_id', 'status', 'due_at']).where('claimer_id', '=', auth.accountId).orderBy('id', 'desc').limit(100).execute();
   const claimedIds = [...new Set(myClaims.map((r) => r.wish_id))];
-  const claimed = claimedIds.length ? await db.selectFrom('wishes').selectAll().where('id', 'in', claimedIds).where('region_path', 'like', `${prefix}%`).orderBy('id', 'desc').execute() as WishRow[] : [];
+  const claimed = claimedIds.length ? await db.selectFrom('wishes').selectAll().where('id', 'in', claimedIds).where(inScope(auth, 'region_path')).orderBy('id', 'desc').execute() as WishRow[] : [];
   const all = [...own, ...claimed];
   const [names, claimers, photos] = await Promise.all([communityNames(db, all.map((w) => w.community_id)), liveClaimers(db, all.map((w) => w.id)), photosOf(db, all.map((w) => w.id))]);
   const show = (w: WishRow) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName, photos: photos.get(w.id) });

@@ -12,6 +12,7 @@ import { clearAttempts, takeAttempt } from '../../core/auth/throttle.js';
 import { AppError } from '../../core/errors.js';
 import { createWish, type WishDeps } from './service.js';
 import { decryptMessage, encryptMessage } from './wechat-crypto.js';
+import { wechatResponses as res } from './schemas.js';
 
 /** The demo token; production must set WECHAT_OA_TOKEN (the endpoint is off without it). */
 export const DEMO_WECHAT_TOKEN = 'redcom-demo-token';
@@ -143,7 +144,7 @@ export async function wechatRoutes(app: FastifyInstance) {
 
   r.get('/api/wechat/oa', {
     config: { public: true },
-    schema: { tags, summary: '公众号服务器验证（signature = SHA1(sort(token, timestamp, nonce))，时间戳 ±5 分钟）', querystring: sigQuery.extend({ echostr: z.string().min(1).max(128) }) },
+    schema: { tags, summary: '公众号服务器验证（signature = SHA1(sort(token, timestamp, nonce))，时间戳 ±5 分钟）', response: res.verify, querystring: sigQuery.extend({ echostr: z.string().min(1).max(128) }) },
   }, async (req, reply) => {
     check(req.query);
     return reply.type('text/plain').send(req.query.echostr);
@@ -151,7 +152,7 @@ export async function wechatRoutes(app: FastifyInstance) {
 
   r.post('/api/wechat/oa', {
     config: { public: true },
-    schema: { tags, summary: '公众号消息（XML；安全模式下为加密消息，msg_signature 覆盖消息体；“心愿…”提交心愿，“绑定 123456”绑定账号）', querystring: messageQuery },
+    schema: { tags, summary: '公众号消息（XML；安全模式下为加密消息，msg_signature 覆盖消息体；“心愿…”提交心愿，“绑定 123456”绑定账号）', querystring: messageQuery, response: res.message },
   }, async (req, reply) => {
     const q = req.query;
     check(q);
