@@ -706,7 +706,75 @@ const ROUTES: Record<string, Entry> = {
   'GET /open311/v2/requests/:id.:format': () => Object.values(SR).map((s) => show({ url: `/open311/v2/requests/${s.done}.json`, check: open311Public })),
   'GET /open311/v2/tokens/:token.:format': () => 'resolves a token to the request id only',
   'POST /open311/v2/requests.:format': () => 'an api_key client submits as itself; no account or scope is involved',
+
+  // service positions, function rooms and bookings (property)
+  'GET /api/positions': () => 'the public register of service positions and their rooms (no door codes, no staff)',
+  'GET /api/rooms/:id/slots': () => "a room's busy times, without who booked them or why",
+  'POST /api/positions': forZone((z) => [refuse({
+    url: '/api/positions', payload: { level: 'compound', name: `越界服务站${z.key}`, regionId: z.compound.id, address: '越界地址' }, also: [400],
+    rows: rowsWhere('service_positions', 'name', `越界服务站${z.key}`), control: { as: z.owner },
+  })]),
+  'GET /api/positions/:id': forZone((z) => [refuse({ url: `/api/positions/${PB[z.key].position}` })]),
+  'PATCH /api/positions/:id': forZone((z) => [refuse({ url: `/api/positions/${PB[z.key].position}`, payload: { hours: '越界改时间' }, rows: () => row('service_positions', PB[z.key].position), control: { as: z.owner } })]),
+  'POST /api/positions/:id/rooms': forZone((z) => [refuse({
+    url: `/api/positions/${PB[z.key].position}/rooms`, payload: { name: `越界功能室${z.key}`, kind: 'other', capacity: 5 },
+    rows: rowsWhere('function_rooms', 'name', `越界功能室${z.key}`), control: { as: z.owner },
+  })]),
+  'PATCH /api/rooms/:id': forZone((z) => [refuse({ url: `/api/rooms/${PB[z.key].room}`, payload: { capacity: 3, rotateCode: true }, rows: () => row('function_rooms', PB[z.key].room), control: { as: z.owner } })]),
+  'GET /api/rooms/:id/qr': forZone((z) => [refuse({ url: `/api/rooms/${PB[z.key].room}/qr`, check: (res) => (res.body.includes(PB[z.key].code) ? ['the door code'] : []) })]),
+  'POST /api/rooms/:id/bookings': forZone((z) => [refuse({
+    url: `/api/rooms/${PB[z.key].room}/bookings`, payload: { startsAt: PB[z.key].slot[0], endsAt: PB[z.key].slot[1], purpose: '越界预约', headcount: 3 },
+    rows: rowsWhere('room_bookings', 'room_id', PB[z.key].room), control: { as: z.owner },
+  })]),
+  'GET /api/me/bookings': () => [show({ url: '/api/me/bookings?pageSize=100', check: bookingsIn('line') })],
+  'GET /api/bookings': () => [
+    show({ url: '/api/bookings?pageSize=100', check: bookingsIn('in') }),
+    show({ url: '/api/bookings?status=pending&pageSize=100', check: bookingsIn('in') }),
+  ],
+  'GET /api/bookings/stats': () => [
+    show({ url: '/api/bookings/stats?by=room', check: async (res, a) => positionsIn(res.json().items.map((x: any) => x.positionId), a) }),
+    show({ url: '/api/bookings/stats?by=position', check: async (res, a) => positionsIn(res.json().items.map((x: any) => x.id), a) }),
+  ],
+  'GET /api/bookings/stats.xlsx': () => [show({ url: '/api/bookings/stats.xlsx?by=position', check: namesOnLine('positions', sql`select name, region_path as path from service_positions`) })],
+  'GET /api/bookings/:id': forZone((z) => [refuse({ url: `/api/bookings/${PB[z.key].booking}` }), refuse({ url: `/api/bookings/${PB[z.key].pending}` })]),
+  'POST /api/bookings/:id/cancel': forZone((z) => [refuse({ url: `/api/bookings/${PB[z.key].cancelMe}/cancel`, payload: { reason: '越界取消' }, rows: () => row('room_bookings', PB[z.key].cancelMe), control: { as: z.owner } })]),
+  'POST /api/bookings/:id/checkin': forZone((z) => [refuse({ url: `/api/bookings/${PB[z.key].booking}/checkin`, payload: { code: PB[z.key].code }, rows: () => row('room_bookings', PB[z.key].booking) })]),
+  'POST /api/bookings/:id/approve': forZone((z) => [refuse({ url: `/api/bookings/${PB[z.key].pending}/approve`, payload: {}, rows: () => row('room_bookings', PB[z.key].pending), control: { as: z.owner } })]),
+  'POST /api/bookings/:id/reject': forZone((z) => [refuse({ url: `/api/bookings/${PB[z.key].pending2}/reject`, payload: { reason: '越界驳回' }, rows: () => row('room_bookings', PB[z.key].pending2), control: { as: z.owner } })]),
 };
+
+/** Booking fixtures per zone: the compound's station, a room and an approval room made by the zone's owner, and bookings in them. */
+const PB = {} as Record<ZoneKey, { position: number; room: number; code: string; slot: [string, string]; booking: number; cancelMe: number; pending: number; pending2: number }>;
+async function buildBookingFixtures() {
+  const day = new Date(Date.now() + 8 * 3600_000 + 3 * 86400_000).toISOString().slice(0, 10);
+  const at = (hhmm: string) => `${day}T${hhmm}:00+08:00`;
+  for (const key of ['LMY', 'JLH', 'KC'] as ZoneKey[]) {
+    const z = F.zones[key];
+    const position = (await db().selectFrom('service_positions').select('id').where('region_id', '=', z.compound.id).where('level', '=', 'compound').executeTakeFirstOrThrow()).id;
+    const room = (await api(z.owner, 'POST', `/api/positions/${position}/rooms`, { name: `越界测试室${key}`, kind: 'activity', capacity: 20, whoMayBook: 'any_resident' })).id;
+    const approvalRoom = (await api(z.owner, 'POST', `/api/positions/${position}/rooms`, { name: `越界审批室${key}`, kind: 'meeting', capacity: 20, needsApproval: true })).id;
+    const book = async (r: number, from: string, to: string) => (await api(z.owner, 'POST', `/api/rooms/${r}/bookings`, { startsAt: at(from), endsAt: at(to), purpose: '测试', headcount: 3 })).id as number;
+    const code = (await api(z.owner, 'GET', `/api/rooms/${room}/qr`)).code;
+    PB[key] = {
+      position, room, code, slot: [at('15:00'), at('16:00')], booking: await book(room, '09:00', '10:00'), cancelMe: await book(room, '11:00', '12:00'),
+      pending: await book(approvalRoom, '09:00', '10:00'), pending2: await book(approvalRoom, '11:00', '12:00'),
+    };
+  }
+}
+/** Every booking of a list answer is of a position in the caller's scope ('in') or on its line ('line'). */
+const bookingsIn = (rel: 'in' | 'line') => async (res: Res, a: Acct) => {
+  const ids = res.json().items.map((x: any) => x.id);
+  const rows = ids.length ? await q<{ id: number; path: string }>`select b.id, p.region_path as path from room_bookings b join function_rooms r on r.id = b.room_id
+    join service_positions p on p.id = r.position_id where b.id in (${sql.join(ids)})` : [];
+  const bad = rows.filter((r) => !(rel === 'in' ? inScope(a, r.path) : onLine(a, r.path))).map((r) => r.id);
+  return bad.length ? [`bookings outside scope: ${bad.join(', ')}`] : [];
+};
+/** Every position named is in the caller's scope. */
+async function positionsIn(ids: number[], a: Acct) {
+  const rows = ids.length ? await q<{ id: number; region_path: string }>`select id, region_path from service_positions where id in (${sql.join([...new Set(ids)])})` : [];
+  const bad = rows.filter((r) => !inScope(a, r.region_path)).map((r) => r.id);
+  return bad.length ? [`positions outside scope: ${bad.join(', ')}`] : [];
+}
 
 /** Service-request fixtures per zone, made through the API by the zone's owner on behalf of a resident there. */
 const SR = {} as Record<ZoneKey, Record<'submitted' | 'photos' | 'accepted' | 'assigned' | 'inProgress' | 'done' | 'open', number>>;
@@ -907,6 +975,7 @@ async function buildFixtures(): Promise<Fixtures> {
   F.kcNotification = (await db().insertInto('notifications').values({ account_id: kcWorker.id, kind: 'test', title: '科城的消息', body: '只给科城社区工作人员' }).returning('id').executeTakeFirstOrThrow()).id;
   await resetProposals();
   await buildRequestFixtures();
+  await buildBookingFixtures();
   return F;
 }
 

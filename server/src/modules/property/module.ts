@@ -1,7 +1,10 @@
 import { defineModule } from '../../core/module.js';
 import { escalateOverdue } from './escalate.js';
+import { sweepNoShows } from './bookings.js';
 import { open311Routes } from './open311.js';
+import { positionRoutes } from './positions-routes.js';
 import { requestRoutes } from './requests-routes.js';
+import { seedPositions } from './seed-positions.js';
 import { seedRequests } from './seed-requests.js';
 import { readRequestFile } from './service-requests.js';
 
@@ -15,7 +18,7 @@ declare module '../../core/auth/roles.js' { interface PermissionRegistry extends
 /** Red Property (红色物业): service positions and room bookings, service requests with Open311. */
 export const propertyModule = defineModule({
   name: 'property',
-  routes: [requestRoutes, open311Routes],
+  routes: [requestRoutes, open311Routes, positionRoutes],
   permissions,
   grants: {
     street_worker: ['property:manage', 'request:handle', 'request:dispatch', 'request:enter'],
@@ -24,9 +27,12 @@ export const propertyModule = defineModule({
     grid_worker: ['request:handle', 'request:enter'],
     alliance_unit: ['request:handle'],
   },
-  tables: ['request_areas', 'service_types', 'open311_clients', 'service_requests', 'service_request_events', 'service_request_photos'],
+  tables: ['request_areas', 'service_types', 'open311_clients', 'service_requests', 'service_request_events', 'service_request_photos',
+    'service_positions', 'position_staff', 'function_rooms', 'room_bookings', 'booking_bans'],
   // The SLA clock: overdue requests escalate to the community, then to the street.
-  sweeps: [{ name: 'request escalation', everyMs: 60_000, run: (deps) => escalateOverdue(deps) }],
+  sweeps: [{ name: 'request escalation', everyMs: 60_000, run: (deps) => escalateOverdue(deps) },
+    // Bookings not checked in 15 minutes after the start become no-shows; three in 60 days ban the account for 30.
+    { name: 'booking no-shows', everyMs: 60_000, run: (deps) => sweepNoShows(deps.db) }],
   fileReaders: [readRequestFile],
-  async seed(tx, demo) { return seedRequests(tx, demo); },
+  async seed(tx, demo) { return Object.assign({}, await seedRequests(tx, demo), await seedPositions(tx, demo)); },
 });
