@@ -29,6 +29,3 @@ export function screenPublicText(text: string | null): string | null {
   for (const re of ADDRESS_PARTS) s = s.replace(re, '***');
   return s;
 }
-
-/** True when the text carried something the screen masks (used to warn the writer). */
-export const hasPersonalDetails = (text: string) => screenPublicText(text) !== text;
