@@ -2,6 +2,8 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepNoShows } from '../../server/src/modules/property/bookings.js';
+import { BOOKING_STATUSES, POSITION_LEVELS, ROOM_KINDS, WHO_MAY_BOOK } from '../../server/src/modules/property/positions-tables.js';
+import { bookingStatus, positionLevel, roomKind, whoMayBook } from '../../server/src/modules/property/schemas.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
 
 /**
@@ -271,6 +273,31 @@ describe('positions and room bookings', () => {
       await db().updateTable('accounts').set({ scope_region_id: resident.scope_region_id }).where('id', '=', resident.id).execute();
     }
     expect((await db().selectFrom('room_bookings').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('confirmed');
+  });
+
+  it('the console lists the positions in scope, stopped ones too, with every room; the enums the web reads agree with the services\' lists', async () => {
+    const stopped = (await as('community.luming', 'POST', '/api/positions', { level: 'compound', name: '鹿鸣苑临时服务点', regionId: (await db().selectFrom('regions').select('id').where('code', '=', 'LMY').executeTakeFirstOrThrow()).id, address: '鹿鸣苑 5 幢' })).json().id;
+    expect((await as('community.luming', 'PATCH', `/api/positions/${stopped}`, { active: false })).statusCode).toBe(200);
+    const shut = await newRoom('停用测试室', { active: false });
+    const list = (await as('community.luming', 'GET', '/api/positions/managed?pageSize=100')).json();
+    const names = list.items.map((p: any) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['鹿鸣社区党群服务中心', '橡树湾党群服务站', '鹿鸣苑党群服务站', '鹿鸣苑临时服务点']));
+    expect(names).not.toContain('聚龙湖社区党群服务中心'); // another community
+    expect(list.items.some((p: any) => p.level === 'street')).toBe(false); // the street centre is above the community's scope
+    expect(list.items.find((p: any) => p.id === stopped)).toMatchObject({ active: false, rooms: [] });
+    expect(list.items.find((p: any) => p.id === xsw).rooms.find((r: any) => r.id === shut)).toMatchObject({ active: false });
+    expect((await as(null, 'GET', '/api/positions?pageSize=100')).json().items.map((p: any) => p.id)).not.toContain(stopped);
+    const onlyStopped = (await as('community.luming', 'GET', '/api/positions/managed?active=false&pageSize=100')).json();
+    expect(onlyStopped.items.map((p: any) => p.id)).toEqual([stopped]);
+    const own = (await as('property.xiangshuwan', 'GET', '/api/positions/managed?pageSize=100')).json();
+    expect(own.items.map((p: any) => p.name)).toEqual(['橡树湾党群服务站']);
+    expect((await as('resident.demo', 'GET', '/api/positions/managed')).statusCode).toBe(403);
+    expect(JSON.stringify(list)).not.toMatch(/checkin_?code/i);
+
+    expect(positionLevel.options).toEqual([...POSITION_LEVELS]);
+    expect(roomKind.options).toEqual([...ROOM_KINDS]);
+    expect(whoMayBook.options).toEqual([...WHO_MAY_BOOK]);
+    expect(bookingStatus.options).toEqual([...BOOKING_STATUSES]);
   });
 
   it('statistics per room and position: hours booked, used, occupancy; .xlsx export', async () => {

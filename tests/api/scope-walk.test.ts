@@ -634,6 +634,39 @@ const ROUTES: Record<string, Entry> = {
   ],
   'GET /api/stations': () => 'the public map of convenience stations',
   'POST /api/stations/:id/checkin': () => 'a public station-use counter',
+  // convenience stations managed from the console (station:manage)
+  'GET /api/stations/managed': (a) => [
+    show({ url: '/api/stations/managed?pageSize=100', check: async (res, acct) => stationsIn(res.json().items.map((x: any) => x.id), acct) }),
+    show({ url: '/api/stations/managed?status=closed&pageSize=100', check: async (res, acct) => stationsIn(res.json().items.map((x: any) => x.id), acct) }),
+    ...(a.zone ? [show({ url: `/api/stations/managed?regionId=${Z(a).community.id}`, check: (res) => (res.json().total === 0 ? [] : [`${res.json().total} stations of another community`]) })] : []),
+  ],
+  'POST /api/stations': forZone((z) => [refuse({
+    url: '/api/stations', payload: stationPayload(z, `越界新建站${z.key}`), rows: rowsWhere('stations', 'name', `越界新建站${z.key}`), control: { as: z.owner },
+  })]),
+  'PATCH /api/stations/:id': forZone((z, a) => [
+    refuse({ url: `/api/stations/${ST[z.key].open}`, payload: { openingHours: '越界改时间' }, rows: () => row('stations', ST[z.key].open), control: { as: z.owner } }),
+    // The caller's own station moved into another community.
+    ...(homeZone(a) ? [refuse({ url: `/api/stations/${ST[homeZone(a)!.key].open}`, payload: { regionId: z.community.id }, rows: () => row('stations', ST[homeZone(a)!.key].open) })] : []),
+  ]),
+  'POST /api/stations/:id/close': forZone((z) => [refuse({ url: `/api/stations/${ST[z.key].open}/close`, payload: { reason: '越界关闭' }, rows: () => row('stations', ST[z.key].open), control: { as: z.owner } })]),
+  'POST /api/stations/:id/reopen': forZone((z) => [refuse({ url: `/api/stations/${ST[z.key].closed}/reopen`, rows: () => row('stations', ST[z.key].closed), control: { as: z.owner } })]),
+  'GET /api/stations/export.xlsx': () => [show({ url: '/api/stations/export.xlsx', check: async (res, a) => stationsIn((await sheetRows(res)).map((r) => Number(r[0])), a) })],
+  'GET /api/stations/import-template.xlsx': () => 'a blank template',
+  'POST /api/stations/import': forZone((z) => {
+    const create = refuse({ url: '/api/stations/import', also: [400], rows: rowsWhere('stations', 'name', `越界导入站${z.key}`), control: { as: z.owner } });
+    create.prepare = async () => { create.form = await stationSheet(['', `越界导入站${z.key}`, z.community.name]); create.control!.form = create.form; };
+    const edit = refuse({ url: '/api/stations/import', also: [400], rows: () => row('stations', ST[z.key].open) });
+    edit.prepare = async () => { edit.form = await stationSheet([ST[z.key].open, '越界改名站', z.community.name]); };
+    return [create, edit];
+  }),
+  'GET /api/stations/stats': () => [
+    show({ url: '/api/stations/stats?by=station', check: async (res, a) => stationsIn(res.json().items.map((x: any) => x.id), a) }),
+    show({ url: '/api/stations/stats?by=community', check: listIn('regions', { rel: 'in' }) }),
+  ],
+  'GET /api/stations/stats.xlsx': () => [
+    show({ url: '/api/stations/stats.xlsx?by=station', check: namesOnLine('stations', sql`select s.name, r.path from stations s join regions r on r.id = s.region_id`) }),
+    show({ url: '/api/stations/stats.xlsx?by=community', check: namesOnLine('regions', sql`select name, path from regions where level = 'community'`) }),
+  ],
 
   // the three lists and matching
   'GET /api/needs': () => [
@@ -687,6 +720,8 @@ const ROUTES: Record<string, Entry> = {
     ...(a.zone ? [show({ url: `/api/service-requests?compoundId=${Z(a).compound.id}&pageSize=100`, check: requestsIn })] : []),
   ],
   'GET /api/me/service-requests': () => [show({ url: '/api/me/service-requests?pageSize=100', check: requestsIn })],
+  'GET /api/service-areas': () => [show({ url: '/api/service-areas', check: async (res, a) => compoundsOnLine(res.json().items.map((x: any) => x.name), a) })],
+  'GET /api/service-requests/events': () => 'a live stream: each step goes only to callers who may read the request (tests/api/request-events.test.ts walks it)',
   'GET /api/service-requests/stats': () => [show({ url: '/api/service-requests/stats?by=compound', check: async (res, a) => compoundsOnLine(res.json().items.map((x: any) => x.key), a) })],
   'GET /api/service-requests/stats.xlsx': () => [show({ url: '/api/service-requests/stats.xlsx?by=compound', check: async (res, a) => compoundsOnLine((await sheetRows(res)).map((r) => String(r[0])), a) })],
   'GET /api/service-requests/:id': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].open}` }), refuse({ url: `/api/service-requests/${SR[z.key].done}` })]),
@@ -700,6 +735,9 @@ const ROUTES: Record<string, Entry> = {
   'POST /api/service-requests/:id/reopen': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].done}/reopen`, payload: { reason: '越界重开' }, rows: () => row('service_requests', SR[z.key].done) })]),
   'POST /api/service-requests/:id/urge': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].open}/urge`, rows: () => row('service_requests', SR[z.key].open) })]),
   'POST /api/open311/keys': () => 'issues a client key: district-wide admins only (no one else holds open311:keys)',
+  'GET /api/open311/keys': () => 'the district\'s Open311 clients (no region): district-wide admins only (no one else holds open311:keys)',
+  'POST /api/open311/keys/:id/revoke': () => 'revokes a district-wide client key: district-wide admins only (no one else holds open311:keys)',
+  'GET /api/service-requests/:id/assignees': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].accepted}/assignees`, control: { as: z.owner } })]),
   'GET /open311/v2/services.:format': () => 'the public category list',
   'GET /open311/v2/services/:service_code.:format': () => 'a public category definition',
   'GET /open311/v2/requests.:format': () => [show({ url: '/open311/v2/requests.json?start_date=2000-01-01T00:00:00Z', check: open311Public })],
@@ -714,6 +752,10 @@ const ROUTES: Record<string, Entry> = {
     url: '/api/positions', payload: { level: 'compound', name: `越界服务站${z.key}`, regionId: z.compound.id, address: '越界地址' }, also: [400],
     rows: rowsWhere('service_positions', 'name', `越界服务站${z.key}`), control: { as: z.owner },
   })]),
+  'GET /api/positions/managed': () => [
+    show({ url: '/api/positions/managed?pageSize=100', check: async (res, a) => positionsIn(res.json().items.map((x: any) => x.id), a) }),
+    show({ url: '/api/positions/managed?active=false&pageSize=100', check: async (res, a) => positionsIn(res.json().items.map((x: any) => x.id), a) }),
+  ],
   'GET /api/positions/:id': forZone((z) => [refuse({ url: `/api/positions/${PB[z.key].position}` })]),
   'PATCH /api/positions/:id': forZone((z) => [refuse({ url: `/api/positions/${PB[z.key].position}`, payload: { hours: '越界改时间' }, rows: () => row('service_positions', PB[z.key].position), control: { as: z.owner } })]),
   'POST /api/positions/:id/rooms': forZone((z) => [refuse({
@@ -741,7 +783,144 @@ const ROUTES: Record<string, Entry> = {
   'POST /api/bookings/:id/checkin': forZone((z) => [refuse({ url: `/api/bookings/${PB[z.key].booking}/checkin`, payload: { code: PB[z.key].code }, rows: () => row('room_bookings', PB[z.key].booking) })]),
   'POST /api/bookings/:id/approve': forZone((z) => [refuse({ url: `/api/bookings/${PB[z.key].pending}/approve`, payload: {}, rows: () => row('room_bookings', PB[z.key].pending), control: { as: z.owner } })]),
   'POST /api/bookings/:id/reject': forZone((z) => [refuse({ url: `/api/bookings/${PB[z.key].pending2}/reject`, payload: { reason: '越界驳回' }, rows: () => row('room_bookings', PB[z.key].pending2), control: { as: z.owner } })]),
+
+  // four-party linkage, joint meetings and the red-property assessment (property): a compound is in scope, or the caller lives there
+  'GET /api/compounds/:regionId/parties': forZone((z) => [refuse({ url: `/api/compounds/${z.compound.id}/parties` })]),
+  'POST /api/compounds/:regionId/parties': forZone((z) => [refuse({
+    url: `/api/compounds/${z.compound.id}/parties`, payload: { kind: 'grid', name: `越界网格${z.key}` }, rows: rowsWhere('compound_parties', 'name', `越界网格${z.key}`), control: { as: z.owner },
+  })]),
+  'PATCH /api/compound-parties/:id': forZone((z) => [refuse({ url: `/api/compound-parties/${CP[z.key].party}`, payload: { office: '越界办公室' }, rows: () => row('compound_parties', CP[z.key].party), control: { as: z.owner } })]),
+  'POST /api/compound-parties/:id/posts': forZone((z) => [refuse({
+    url: `/api/compound-parties/${CP[z.key].party}/posts`, payload: { personId: CP[z.key].person2, title: '越界委员' }, rows: rowsWhere('compound_posts', 'party_id', CP[z.key].party), control: { as: z.owner },
+  })]),
+  'PATCH /api/compound-posts/:id': forZone((z) => [refuse({ url: `/api/compound-posts/${CP[z.key].post}`, payload: { title: '越界改职务' }, rows: () => row('compound_posts', CP[z.key].post), control: { as: z.owner } })]),
+  'POST /api/compounds/:regionId/meetings': forZone((z) => [refuse({
+    url: `/api/compounds/${z.compound.id}/meetings`, payload: meetingBody(`越界会议${z.key}`, CP[z.key].post, z.ownerId), rows: rowsWhere('compound_meetings', 'title', `越界会议${z.key}`), control: { as: z.owner },
+  })]),
+  'GET /api/compounds/:regionId/meetings': forZone((z) => [refuse({ url: `/api/compounds/${z.compound.id}/meetings` })]),
+  'GET /api/me/follow-ups': () => [show({ url: '/api/me/follow-ups?pageSize=100', check: followUpsOnLine })],
+  'POST /api/me/follow-ups/:id/done': forZone((z) => [refuse({ url: `/api/me/follow-ups/${CP[z.key].followUp}/done`, payload: {}, rows: () => row('compound_follow_ups', CP[z.key].followUp), control: { as: z.owner } })]),
+  // Only a household of the compound rates it: no prober lives in the zone aimed at (member.demo, of 鹿鸣苑, is the control).
+  'POST /api/compounds/:regionId/ratings': forZone((z) => [refuse({
+    url: `/api/compounds/${z.compound.id}/ratings`, payload: { score: 2 }, rows: rowsWhere('compound_ratings', 'compound_id', z.compound.id),
+    ...(z.key === 'LMY' ? { control: { as: 'member.demo' } } : {}),
+  })]),
+  'GET /api/compounds/:regionId/ratings/mine': forZone((z) => [refuse({ url: `/api/compounds/${z.compound.id}/ratings/mine` })]),
+  'PUT /api/compounds/:regionId/assessments/:month': forZone((z) => [refuse({
+    url: `/api/compounds/${z.compound.id}/assessments/${shanghaiMonth()}`, payload: { scores: { cleaning: 1, greening: 1, order: 1, repairs: 1, fire_safety: 1, disclosure: 1 } },
+    rows: rowsWhere('compound_assessments', 'compound_id', z.compound.id), control: { as: z.owner },
+  })]),
+  'GET /api/compounds/:regionId/assessments/:month': forZone((z) => [refuse({ url: `/api/compounds/${z.compound.id}/assessments/${shanghaiMonth()}` })]),
+  'GET /api/compounds/ranking': () => [show({ url: '/api/compounds/ranking', check: rankedCompoundsIn })],
+
+  // practical matters (property): in scope when the owning region or a served compound is
+  'GET /api/practical-matters': () => 'the public list: units and compounds by name, no person (tests/api/practical-matters.test.ts checks)',
+  'GET /api/practical-matters/:id': () => 'the public page of a matter: no person on it',
+  'GET /api/practical-matters/:id/photos/:fileId': () => "a matter's public photo, served only under its own matter",
+  'GET /api/practical-matters/managed': () => [show({ url: '/api/practical-matters/managed?pageSize=100', check: mattersIn((b) => b.items.map((m: any) => m.id), true) })],
+  'GET /api/practical-matters/dashboard': () => [show({ url: '/api/practical-matters/dashboard', check: mattersIn((b) => b.overdueItems.map((m: any) => m.id), true) })],
+  'GET /api/practical-matters/export.xlsx': () => [show({
+    url: '/api/practical-matters/export.xlsx',
+    check: async (res, a) => mattersIn(() => [], false, (await sheetRows(res)).map((r) => Number(r[0])))(res, a),
+  })],
+  'GET /api/practical-matters/:id/manage': forZone((z) => [refuse({ url: `/api/practical-matters/${PM[z.key].matter}/manage` })]),
+  'POST /api/practical-matters': forZone((z, a) => [refuse({
+    url: '/api/practical-matters', payload: practicalBody(`越界实事${z.key}`, z.community.id, z.compound.id), also: [400],
+    rows: rowsWhere('practical_matters', 'title', `越界实事${z.key}`), control: { as: z.owner },
+  }), ...(homeZone(a) ? [refuse({
+    // The caller's own community serving another community's compound.
+    url: '/api/practical-matters', payload: practicalBody(`越界受益小区${z.key}`, homeZone(a)!.community.id, z.compound.id), also: [400],
+    rows: rowsWhere('practical_matters', 'title', `越界受益小区${z.key}`),
+  })] : [])]),
+  'PATCH /api/practical-matters/:id': forZone((z) => [refuse({ url: `/api/practical-matters/${PM[z.key].matter}`, payload: { title: '越界改名实事' }, rows: () => row('practical_matters', PM[z.key].matter), control: { as: z.owner } })]),
+  'POST /api/practical-matters/:id/milestones': forZone((z) => [refuse({
+    url: `/api/practical-matters/${PM[z.key].matter}/milestones`, payload: { milestones: [{ title: '越界里程碑' }] },
+    rows: rowsWhere('practical_milestones', 'matter_id', PM[z.key].matter), control: { as: z.owner },
+  })]),
+  // Before …/complete: its control (planned → in_progress) must run while the matter is still planned.
+  'POST /api/practical-matters/:id/status': forZone((z) => [refuse({ url: `/api/practical-matters/${PM[z.key].matter}/status`, payload: { status: 'in_progress' }, rows: () => row('practical_matters', PM[z.key].matter), control: { as: z.owner } })]),
+  'POST /api/practical-matters/:id/milestones/:milestoneId/complete': forZone((z, a) => [refuse({
+    url: `/api/practical-matters/${PM[z.key].matter}/milestones/${PM[z.key].milestone}/complete`, payload: { note: '越界完成' },
+    rows: async () => [await row('practical_matters', PM[z.key].matter), await rowsWhere('practical_milestones', 'matter_id', PM[z.key].matter)()], control: { as: z.owner },
+  }), ...(homeZone(a) ? [refuse({
+    // The caller's own matter with another community's milestone.
+    url: `/api/practical-matters/${PM[homeZone(a)!.key].matter}/milestones/${PM[z.key].milestone}/complete`, payload: { note: '越界完成' }, rows: () => row('practical_milestones', PM[z.key].milestone),
+  })] : [])]),
+  'POST /api/practical-matters/:id/photos': forZone((z) => [refuse({ url: `/api/practical-matters/${PM[z.key].matter}/photos`, form: PM_FORM.form, rows: rowsWhere('practical_matter_photos', 'matter_id', PM[z.key].matter), control: { as: z.owner } })]),
+  'POST /api/practical-matters/:id/spending': forZone((z) => [refuse({
+    url: `/api/practical-matters/${PM[z.key].matter}/spending`, payload: { amountFen: 10000, spentOn: today(), note: '越界支出' },
+    rows: async () => [await row('practical_matters', PM[z.key].matter), await rowsWhere('practical_spending', 'matter_id', PM[z.key].matter)()], control: { as: z.owner },
+  })]),
+  'GET /api/practical-matters/:id/survey': () => "the caller's own household's answer, and whether it may answer: nothing of another household",
+  // Only a household of a served compound answers: no prober lives in the zone aimed at (member.demo, of 鹿鸣苑, is the control).
+  'POST /api/practical-matters/:id/survey': forZone((z) => [refuse({
+    url: `/api/practical-matters/${PM[z.key].accepted}/survey`, payload: { score: 3 }, rows: rowsWhere('practical_surveys', 'matter_id', PM[z.key].accepted),
+    ...(z.key === 'LMY' ? { control: { as: 'member.demo' } } : {}),
+  })]),
 };
+
+/** Practical-matter fixtures per zone, made through the API by the zone's owner: a planned matter of the compound, and an accepted one (survey open). */
+const PM = {} as Record<ZoneKey, { matter: number; milestone: number; accepted: number }>;
+const PM_FORM = {} as { form: Probe['form'] };
+const practicalBody = (title: string, regionId: number, compoundId: number) => ({
+  title, category: 'lighting', year: 2026, regionId, compoundIds: [compoundId], units: [{ kind: 'department', name: '区城市管理局' }], budgetFen: 500000, dueOn: inDays(90),
+  milestones: [{ title: '安装', weight: 2 }, { title: '验收', weight: 1 }],
+});
+async function buildPracticalFixtures() {
+  PM_FORM.form = multipart({ kind: 'before' }, [{ field: 'photos', name: 'p.jpg', type: 'image/jpeg', data: await jpegWithGps() }]);
+  for (const key of ['LMY', 'JLH', 'KC'] as ZoneKey[]) {
+    const z = F.zones[key];
+    const matter = await api(z.owner, 'POST', '/api/practical-matters', practicalBody(`${z.compound.name}路灯测试`, z.community.id, z.compound.id));
+    const accepted = await api(z.owner, 'POST', '/api/practical-matters', practicalBody(`${z.compound.name}验收测试`, z.community.id, z.compound.id));
+    for (const m of (await api(z.owner, 'GET', `/api/practical-matters/${accepted.id}`)).milestones) await api(z.owner, 'POST', `/api/practical-matters/${accepted.id}/milestones/${m.id}/complete`, {});
+    await api(z.owner, 'POST', `/api/practical-matters/${accepted.id}/status`, { status: 'accepted' });
+    PM[key] = { matter: matter.id, milestone: (await api(z.owner, 'GET', `/api/practical-matters/${matter.id}`)).milestones[0].id, accepted: accepted.id };
+  }
+}
+/** Every practical matter of an answer is in the caller's scope (owning region or a served compound); with `totalIn`, no total or count exceeds those in scope. */
+const mattersIn = (ids: (b: any) => number[], totalIn: boolean, fromSheet?: number[]) => async (res: Res, a: Acct) => {
+  const b = fromSheet ? undefined : res.json();
+  const list = fromSheet ?? ids(b);
+  const like = `${a.scopePath}%`;
+  const scoped = (await q<{ id: number }>`select m.id from practical_matters m where m.region_path like ${like}
+    or exists (select 1 from practical_matter_compounds c where c.matter_id = m.id and c.compound_path like ${like})`).map((r) => r.id);
+  const bad = [...new Set(list)].filter((id) => !scoped.includes(id));
+  const out = bad.length ? [`practical matters outside scope: ${bad.slice(0, 8).join(', ')}`] : [];
+  if (totalIn && b && b.total > scoped.length) out.push(`total ${b.total}, but only ${scoped.length} practical matters are in scope`);
+  return out;
+};
+
+/** Four-party fixtures per zone, made through the API by the zone's owner: a grid party with a post, a meeting with a follow-up the owner owns. */
+const CP = {} as Record<ZoneKey, { party: number; post: number; person2: number; followUp: number }>;
+const shanghaiMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+const meetingBody = (title: string, post: number, owner: number) => ({
+  heldOn: today(), title, topics: ['楼道堆物'], attendeePostIds: [post], followUps: [{ task: '清理楼道堆物', dueOn: inDays(7), ownerAccountId: owner }],
+});
+async function buildCompoundFixtures() {
+  for (const key of ['LMY', 'JLH', 'KC'] as ZoneKey[]) {
+    const z = F.zones[key];
+    const party = (await api(z.owner, 'POST', `/api/compounds/${z.compound.id}/parties`, { kind: 'grid', name: `${z.compound.name}测试网格` })).id;
+    const post = (await api(z.owner, 'POST', `/api/compound-parties/${party}/posts`, { personId: z.person.id, title: '网格员', accountId: z.ownerId })).id;
+    const meeting = (await api(z.owner, 'POST', `/api/compounds/${z.compound.id}/meetings`, meetingBody(`${z.compound.name}联席会议测试`, post, z.ownerId))).id;
+    const followUp = (await db().selectFrom('compound_follow_ups').select('id').where('meeting_id', '=', meeting).executeTakeFirstOrThrow()).id;
+    // The newest resident there: splitHousehold has moved older ones in, so an offset could land on z.person.
+    const person2 = (await db().selectFrom('persons').select('id').where('region_path', 'like', `${z.compound.path}%`).where('id', '<>', z.person.id).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()).id;
+    CP[key] = { party, post, person2, followUp };
+  }
+}
+/** Every follow-up of the work list belongs to a compound on the caller's line. */
+async function followUpsOnLine(res: Res, a: Acct) {
+  const ids = res.json().items.map((x: any) => x.id);
+  const rows = ids.length ? await q<{ id: number; compound_path: string }>`select id, compound_path from compound_follow_ups where id in (${sql.join(ids)})` : [];
+  const bad = rows.filter((r) => !onLine(a, r.compound_path)).map((r) => r.id);
+  return bad.length ? [`follow-ups outside scope: ${bad.join(', ')}`] : [];
+}
+/** Every compound of the ranking is in the caller's scope. */
+async function rankedCompoundsIn(res: Res, a: Acct) {
+  const ids = res.json().items.map((x: any) => x.compoundId);
+  const bad = await outside('regions', ids, a);
+  return bad.length ? [`compounds outside scope: ${bad.join(', ')}`] : [];
+}
 
 /** Booking fixtures per zone: the compound's station, a room and an approval room made by the zone's owner, and bookings in them. */
 const PB = {} as Record<ZoneKey, { position: number; room: number; code: string; slot: [string, string]; booking: number; cancelMe: number; pending: number; pending2: number }>;
@@ -769,6 +948,31 @@ const bookingsIn = (rel: 'in' | 'line') => async (res: Res, a: Acct) => {
   const bad = rows.filter((r) => !(rel === 'in' ? inScope(a, r.path) : onLine(a, r.path))).map((r) => r.id);
   return bad.length ? [`bookings outside scope: ${bad.join(', ')}`] : [];
 };
+/** Station fixtures per zone, made through the API by the zone's owner in its community: an open station and a closed one. */
+const ST = {} as Record<ZoneKey, { open: number; closed: number }>;
+const stationPayload = (z: ZoneFx, name: string) => ({
+  name, kind: 'fengxiaochao', regionId: z.community.id, address: `${z.community.name}测试路1号`, lat: 33.35, lng: 120.2, openingHours: '全天', services: ['rest', 'express_agency'],
+});
+async function buildStationFixtures() {
+  for (const key of ['LMY', 'JLH', 'KC'] as ZoneKey[]) {
+    const z = F.zones[key];
+    const open = (await api(z.owner, 'POST', '/api/stations', stationPayload(z, `越界测试站${key}`))).id;
+    const closed = (await api(z.owner, 'POST', '/api/stations', stationPayload(z, `越界关闭站${key}`))).id;
+    await api(z.owner, 'POST', `/api/stations/${closed}/close`, { reason: '测试关闭' });
+    ST[key] = { open, closed };
+  }
+}
+const STATION_SHEET = ['编号', '名称', '类型', '所在社区', '地址', '纬度', '经度', '开放时间', '服务项目（用、分隔）', '所属联盟单位', '联系人', '联系电话', '简介'];
+/** A stations import sheet with one row: [编号, 名称, 所在社区] and valid values for the rest. */
+const stationSheet = ([id, name, community]: [number | string, string, string]) =>
+  xlsx(STATION_SHEET, [[id, name, '锋小巢', community, `${community}测试路2号`, 33.35, 120.2, '全天', '休息、快递代办', '', '', '', '']]);
+/** Every station named is in the caller's scope. */
+async function stationsIn(ids: number[], a: Acct) {
+  const rows = ids.length ? await q<{ id: number; path: string }>`select s.id, r.path from stations s join regions r on r.id = s.region_id where s.id in (${sql.join([...new Set(ids)])})` : [];
+  const bad = rows.filter((r) => !inScope(a, r.path)).map((r) => r.id);
+  return bad.length ? [`stations outside scope: ${bad.join(', ')}`] : [];
+}
+
 /** Every position named is in the caller's scope. */
 async function positionsIn(ids: number[], a: Acct) {
   const rows = ids.length ? await q<{ id: number; region_path: string }>`select id, region_path from service_positions where id in (${sql.join([...new Set(ids)])})` : [];
@@ -976,6 +1180,9 @@ async function buildFixtures(): Promise<Fixtures> {
   await resetProposals();
   await buildRequestFixtures();
   await buildBookingFixtures();
+  await buildCompoundFixtures();
+  await buildStationFixtures();
+  await buildPracticalFixtures();
   return F;
 }
 

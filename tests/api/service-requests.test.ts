@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalateOverdue } from '../../server/src/modules/property/escalate.js';
+import { ALL_STATUSES } from '../../server/src/modules/property/requests-policy.js';
+import { requestOutcome, requestStatus, requestTeam } from '../../server/src/modules/property/schemas.js';
+import { OUTCOME_NAMES, TEAM_NAMES } from '../../server/src/modules/property/service-requests.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
 import { jpegWithGps, multipart } from '../helpers/multipart.js';
 
@@ -118,9 +121,17 @@ describe('service requests', () => {
     expect(Object.keys(bad.json().error.fields)).toEqual(['attributes.part']);
 
     // A dispatcher assigns only a member of the handling team whose scope covers the request.
+    const other0 = await submit();
     await step('community.luming', id, 'accept');
     const ids = Object.fromEntries((await t.dbh.db.selectFrom('accounts').select(['id', 'username']).execute()).map((a) => [a.username, a.id]));
     expect((await step('community.luming', id, 'assign', { assigneeId: ids['community.julonghu'] })).statusCode).toBe(400);
+    // The dispatcher's choice: the property team of 橡树湾 whose scope covers the request, and nobody else.
+    const choice = (await as('community.luming', 'GET', `/api/service-requests/${id}/assignees`)).json();
+    expect(choice.items).toEqual([{ id: ids['property.xiangshuwan'], name: '橡树湾物业', roles: ['property_staff'] }]);
+    expect((await as('community.julonghu', 'GET', `/api/service-requests/${id}/assignees`)).statusCode).toBe(403);
+    expect((await as('grid.xiangshuwan', 'GET', `/api/service-requests/${id}/assignees`)).statusCode).toBe(403); // handles, does not dispatch
+    expect((await as('community.luming', 'GET', `/api/service-requests/${other0}/assignees`)).statusCode).toBe(409); // not accepted yet
+    for (const a of choice.items) expect((await t.dbh.db.selectFrom('accounts').select('active').where('id', '=', a.id).executeTakeFirstOrThrow()).active).toBe(true);
     expect((await step('community.luming', id, 'assign', { assigneeId: ids['property.xiangshuwan'] })).json()).toMatchObject({ status: 'assigned', assigneeId: ids['property.xiangshuwan'] });
     // Someone else's request: a resident neither reads nor urges it.
     const other = await submit({}, 'grid.xiangshuwan');
@@ -195,5 +206,31 @@ describe('service requests', () => {
     const row = await t.dbh.db.selectFrom('open311_clients').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.key_hash).not.toContain(apiKey);
     expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
+
+    // The console's list shows clients, never a key or its hash; a revoked key no longer submits.
+    const list = await as('admin', 'GET', '/api/open311/keys?pageSize=100');
+    expect(list.json().items.find((c: any) => c.id === id)).toMatchObject({ name: '12345 热线', createdBy: expect.any(String), revokedAt: null });
+    expect(list.body).not.toContain(apiKey);
+    expect(list.body).not.toContain(row.key_hash);
+    expect((await as('community.luming', 'GET', '/api/open311/keys')).statusCode).toBe(403);
+    expect((await as('community.luming', 'POST', `/api/open311/keys/${id}/revoke`)).statusCode).toBe(403);
+    const post = () => t.app.inject({
+      method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ api_key: apiKey, service_code: 'complaint.noise', lat: '0', long: '0', description: '测试' }).toString(),
+    });
+    expect((await post()).statusCode).toBe(400); // the key works: refused only for the location
+    const revoked = (await as('admin', 'POST', `/api/open311/keys/${id}/revoke`)).json();
+    expect(revoked).toMatchObject({ id, revokedAt: expect.any(String) });
+    expect((await as('admin', 'POST', `/api/open311/keys/${id}/revoke`)).json().revokedAt).toBe(revoked.revokedAt); // once
+    expect((await post()).statusCode).toBe(403);
+    const audit = await t.dbh.db.selectFrom('audit_log').select('action').where('target_type', '=', 'open311_client').where('target_id', '=', String(id)).execute();
+    expect(audit.map((a) => a.action)).toEqual(['open311.key_issue', 'open311.key_revoke']);
+    expect((await as('admin', 'POST', '/api/open311/keys/999999/revoke')).statusCode).toBe(404);
+  });
+
+  it('the enums the web reads agree with the services\' lists', () => {
+    expect(requestStatus.options).toEqual(ALL_STATUSES);
+    expect(requestTeam.options).toEqual(Object.keys(TEAM_NAMES));
+    expect(requestOutcome.options).toEqual(Object.keys(OUTCOME_NAMES));
   });
 });

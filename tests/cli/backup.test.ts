@@ -61,7 +61,7 @@ describe('redcom backup / restore / audit verify', () => {
     expect(fb).toEqual(fa);
     // The restored database keeps working: new ids continue after the restored ones.
     expect(redcom(['user', 'add', '--username', 'after.restore', '--password', 'After2026x', '--role', 'resident'], b).code).toBe(0);
-  });
+  }, 180_000);
 
   it('refuses to restore over existing data', () => {
     const again = redcom(['restore', file], b);

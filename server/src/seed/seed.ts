@@ -22,6 +22,12 @@ const STREETS: { code: string; name: string; communities: [string, string][] }[]
   { code: 'KC', name: '科城街道', communities: [['KC', '科城社区'], ['NW', '南纬社区'], ['BW', '北纬社区']] },
   { code: 'XD', name: '新都街道', communities: [['XD', '新都社区'], ['HB', '湖滨社区'], ['FS', '丰收社区']] },
 ];
+/**
+ * Second, smaller compounds of some communities (community code, name, five-storey blocks), so that the
+ * demo has the 15 demonstration compounds the red-property ranking takes. Not in 鹿鸣 or 聚龙湖, whose
+ * demo accounts and tests count their compounds; names apart from the district scale's generated ones.
+ */
+const SECOND_COMPOUNDS: [string, string, number][] = [['WG', '望江花园', 5], ['NH', '海棠苑', 4], ['KC', '银杏里', 4], ['HB', '湖畔名邸', 5]];
 /** Extra communities and compound names for the district-scale population. */
 const EXTRA_COMMUNITY = ['新河', '盐渎', '登瀛', '梦溪', '仕学', '先锋', '通榆', '解放', '开放', '世纪', '宝龙', '凤凰', '华邦', '星河', '悦达', '金鹰', '瀛洲', '鹤鸣', '海韵', '新洋'];
 const COMPOUND_WORDS = ['花园', '家园', '雅苑', '新村', '名邸', '华府', '佳苑', '公寓', '锦园', '景苑'];
@@ -124,10 +130,12 @@ async function compound(ctx: Ctx, community: RegionRow, code: string, name: stri
 
 const OLD_BLOCK: BuildingSpec = { floors: 6, units: 2, perFloor: 2, minArea: 62, maxArea: 96 };
 const HIGH_RISE: BuildingSpec = { floors: 18, units: 2, perFloor: 2, minArea: 89, maxArea: 143 };
+/** Five storeys: the consult seed gives elevator projects to the first six-storey units by path, which these would push along. */
+const FIVE_STOREY_BLOCK: BuildingSpec = { ...OLD_BLOCK, floors: 5 };
 
 /**
- * Seeds the demo district: three streets, ten communities, 橡树湾 with 2,571
- * households, grids, party organisations, enterprises and the demo accounts.
+ * Seeds the demo district: three streets, ten communities, fifteen compounds (橡树湾 with
+ * 2,571 households), grids, party organisations, enterprises and the demo accounts.
  * `district` scale adds communities and compounds until 620,000 persons live there.
  * Deterministic: the same scale gives the same data.
  */
@@ -171,6 +179,15 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
         grids.push({ community: communities[code], code: `${code}-G1`, name: `${name}第一网格`, regions: [comp.compound] });
       }
     }
+    // On their own PRNG, so the main stream, and with it the modules' seeded data that draws on it, stays as it was.
+    const mainRng = ctx.r;
+    ctx.r = rng(20261126);
+    for (const [code, name, blocks] of SECOND_COMPOUNDS) {
+      const comp = await compound(ctx, communities[code], `${code}-C2`, name, sort++, Array(blocks).fill(FIVE_STOREY_BLOCK));
+      compounds[`${code}-C2`] = comp.compound;
+      grids.push({ community: communities[code], code: `${code}-G2`, name: `${communities[code].name}第二网格`, regions: [comp.compound] });
+    }
+    ctx.r = mainRng;
 
     if (scale === 'district') {
       // More communities per street, each filled with compounds of high-rises, until the target population.

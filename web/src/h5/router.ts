@@ -34,6 +34,22 @@ export const router = createRouter({
     { path: '/alliance', name: 'alliance', component: () => import('./views/AllianceView.vue'), meta: { title: 'h5.alliance' } },
     { path: '/projects/:id(\\d+)', name: 'project', component: () => import('./views/ProjectView.vue'), meta: { public: true, title: 'h5.projects' } },
     { path: '/stations', name: 'stations', component: () => import('./views/StationsView.vue'), meta: { public: true, title: 'h5.stations' } },
+    // 红色物业: positions and their rooms (public to look at), my bookings and check-in at the door's QR code; service requests and their handling.
+    { path: '/positions', name: 'positions', component: () => import('./views/PositionsView.vue'), meta: { public: true, title: 'h5.booking' } },
+    { path: '/rooms/:id(\\d+)', name: 'room', component: () => import('./views/RoomView.vue'), meta: { public: true, title: 'h5.booking' } },
+    { path: '/bookings', name: 'bookings', component: () => import('./views/BookingsView.vue'), meta: { title: 'h5.booking' } },
+    { path: '/bookings/:id(\\d+)', name: 'booking', component: () => import('./views/BookingView.vue'), meta: { title: 'h5.booking' } },
+    // What a room's door QR code opens: /checkin?room=ID&code=… (the server's GET /api/rooms/:id/qr).
+    { path: '/checkin', name: 'checkin', component: () => import('./views/CheckinView.vue'), meta: { title: 'h5.booking' } },
+    { path: '/requests', name: 'requests', component: () => import('./views/RequestsView.vue'), meta: { title: 'h5.repair' } },
+    { path: '/requests/new', name: 'request-new', component: () => import('./views/RequestNewView.vue'), meta: { title: 'h5.repair' } },
+    { path: '/requests/queue', name: 'request-queue', component: () => import('./views/RequestQueueView.vue'), meta: { permission: 'request:handle', title: 'h5.repair' } },
+    { path: '/requests/:id(\\d+)', name: 'request', component: () => import('./views/RequestView.vue'), meta: { title: 'h5.repair' } },
+    // 暖心实事: the public list and each matter's public page (the survey form on it needs a signed-in resident).
+    { path: '/practical-matters', name: 'practical-matters', component: () => import('./views/PracticalMattersView.vue'), meta: { public: true, title: 'pmH5.title' } },
+    { path: '/practical-matters/:id(\\d+)', name: 'practical-matter', component: () => import('./views/PracticalMatterView.vue'), meta: { public: true, title: 'pmH5.title' } },
+    // 四方联动: my compound's four parties and the monthly rating (/compound finds mine; /compound/:regionId names one).
+    { path: '/compound/:regionId(\\d+)?', name: 'compound', component: () => import('./views/CompoundView.vue'), meta: { title: 'compH5.title' } },
     { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'wishH5.messages' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

@@ -6,7 +6,7 @@ export const NEED_CATEGORIES = ['goods', 'service', 'companionship', 'venue', 't
 export type NeedCategory = (typeof NEED_CATEGORIES)[number];
 export const RESOURCE_KINDS = ['goods', 'service', 'volunteer_hours', 'venue', 'funds', 'skills'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
-export const STATION_SERVICES = ['rest', 'water', 'charging', 'restroom', 'express', 'housekeeping'] as const;
+export const STATION_SERVICES = ['rest', 'water', 'charging', 'restroom', 'express', 'housekeeping', 'entrepreneurship', 'express_agency'] as const;
 
 /** The resource kind that goes with a category by default. */
 export const KIND_OF_CATEGORY: Record<NeedCategory, ResourceKind> = {

@@ -6,17 +6,12 @@ import { requireAuth } from '../../core/auth/plugin.js';
 import { idParam, optionalId, dbId, bodyId, isoDate } from '../../core/http.js';
 import { isValidMobile } from '../../core/identity.js';
 import { pageQuery } from '../../core/paging.js';
-import { visitorOf } from '../../core/visitor.js';
 import { acceptProposal, createNeed, latestProposal, listNeeds, listResources, needsForMe, offerResource, proposeAssignment, suggestionsFor } from './matching.js';
 import { sendXlsx } from '../../core/excel.js';
-import { allianceStats, applyUnit, checkIn, completeMilestone, createProject, getProject, listProjects, listStations, listUnits, reviewUnit, STATION_SERVICES, UNIT_KIND_NAMES } from './service.js';
+import { allianceStats, applyUnit, completeMilestone, createProject, getProject, listProjects, listUnits, reviewUnit, UNIT_KIND_NAMES } from './service.js';
 import { allianceResponses as res, matchingResponses } from './schemas.js';
 
 const unitKinds = Object.keys(UNIT_KIND_NAMES) as [keyof typeof UNIT_KIND_NAMES, ...(keyof typeof UNIT_KIND_NAMES)[]];
-const services = Object.keys(STATION_SERVICES) as [string, ...string[]];
-
-/** Degrees to 1e-7 (about 1 cm): a subnormal like 5e-324 is out of range for PostgreSQL's double precision. */
-const coordinate = (limit: number) => z.coerce.number().min(-limit).max(limit).transform((n) => Math.round(n * 1e7) / 1e7 || 0);
 
 export async function allianceRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -99,19 +94,6 @@ export async function allianceRoutes(app: FastifyInstance) {
       ...(req.query.by === 'community' ? [{ header: '站点使用次数', key: 'stationCheckins', width: 12, value: (r: any) => r.stationCheckins }] : []),
     ], items as any[]);
   });
-
-  r.get('/api/stations', {
-    config: pub,
-    schema: {
-      tags: ['stations'], summary: '便民服务站（锋小巢、歇歇脚；可按服务筛选，按距离排序）', response: res.stations,
-      querystring: pageQuery.extend({ service: z.enum(services).optional(), kind: z.enum(['fengxiaochao', 'xiexiejiao']).optional(), lat: coordinate(90).optional(), lng: coordinate(180).optional() }),
-    },
-  }, async (req) => listStations(db, req.query, req.query));
-
-  r.post('/api/stations/:id/checkin', {
-    config: pub,
-    schema: { tags: ['stations'], summary: '到站签到（每位访客每天计一次）', params: idParam, response: res.checkin },
-  }, async (req, reply) => checkIn(db, req.params.id, visitorOf(req, reply)));
 }
 
 const needCategories = ['goods', 'service', 'companionship', 'venue', 'tutoring', 'funds'] as const;

@@ -13,6 +13,8 @@ export const needCategory = z.enum(['goods', 'service', 'companionship', 'venue'
 export const resourceKind = z.enum(['goods', 'service', 'volunteer_hours', 'venue', 'funds', 'skills']);
 export const projectStatus = z.enum(['planned', 'active', 'done', 'cancelled']);
 export const stationKind = z.enum(['fengxiaochao', 'xiexiejiao']);
+export const stationService = z.enum(['rest', 'water', 'charging', 'restroom', 'express', 'housekeeping', 'entrepreneurship', 'express_agency']);
+export const stationStatus = z.enum(['open', 'closed']);
 
 /** The roster entry: the contact's phone masked. */
 export const allianceUnit = z.object({
@@ -41,6 +43,24 @@ export const allianceStatsRow = z.object({
 export const station = z.object({
   id: int, name: z.string(), kind: stationKind, kindName: z.string(), lat: z.number(), lng: z.number(), address: z.string(), openingHours: z.string(),
   services: z.array(z.string()), serviceNames: z.array(z.string()), ownerUnit: z.string().nullable(), checkins: int, distanceKm: z.number().nullable(),
+});
+
+/** The console's station (GET /api/stations/managed): closed ones too, with the contact on duty and check-ins in the period and in all. */
+export const managedStation = z.object({
+  id: int, name: z.string(), kind: code(stationKind), kindName: z.string(), status: code(stationStatus), closedReason: z.string().nullable(), closedAt: instant.nullable(),
+  regionId: int, communityName: z.string(), streetName: z.string().nullable(), address: z.string(), lat: z.number(), lng: z.number(), openingHours: z.string(),
+  services: z.array(z.string()), serviceNames: z.array(z.string()), ownerUnitId: int.nullable(), ownerUnit: z.string().nullable(),
+  contactName: z.string().nullable(), contactPhone: z.string().nullable(), description: z.string().nullable(),
+  checkins: int.describe('到站人次（from–to）'), checkinsTotal: int, createdAt: instant, updatedAt: instant,
+});
+export const stationState = z.object({ id: int, status: code(stationStatus), closedReason: z.string().nullable(), closedAt: instant.nullable() });
+/** A row of the check-in statistics: a station (communityName, status) or a community (stations, openStations); `months` lines up with the answer's months. */
+export const stationStatsRow = z.object({
+  id: int, name: z.string(), communityName: z.string().nullable(), status: code(stationStatus).nullable(), stations: int, openStations: int, months: z.array(int), total: int,
+});
+export const stationStats = z.object({
+  by: z.enum(['station', 'community']), from: z.string().describe('YYYY-MM'), to: z.string().describe('YYYY-MM'), months: z.array(z.string()),
+  items: z.array(stationStatsRow), totals: z.array(int), total: int,
 });
 
 /** A need of the needs list; a wish's story is not repeated here (description only of collective needs). */
@@ -82,8 +102,20 @@ export const allianceResponses = {
   projectCreated: { 201: project },
   stats: { 200: itemsOf(allianceStatsRow) },
   statsExport: { 200: binary(XLSX, '联盟统计') },
+};
+
+export const stationResponses = {
   stations: { 200: pageOf(station) },
   checkin: { 200: z.object({ stationId: int, checkins: int }) },
+  managed: { 200: pageOf(managedStation).extend({ from: day, to: day }) },
+  created: { 201: z.object({ id: int }) },
+  updated: { 200: z.object({ id: int }) },
+  state: { 200: stationState },
+  export: { 200: binary(XLSX, '便民服务站（导入模板的列 + 状态与到站人次）') },
+  template: { 200: binary(XLSX, '便民服务站导入模板') },
+  imported: { 201: z.object({ created: int, updated: int, ids: z.array(int) }) },
+  stats: { 200: stationStats },
+  statsExport: { 200: binary(XLSX, '便民服务站到站统计') },
 };
 
 export const matchingResponses = {

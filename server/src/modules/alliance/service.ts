@@ -7,7 +7,7 @@ import type { Db, Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js';
 import { maskPhone } from '../../core/identity.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
-import { inScope, isInScope, regionFieldInScope, underPath } from '../../core/scope.js';
+import { inScope, isInScope, regionFieldInScope } from '../../core/scope.js';
 
 export const UNIT_KIND_NAMES = { community: '社区党组织', enterprise: '企业党组织', social_org: '社会组织党组织', institution: '机关事业单位党组织', industry: '行业党委' } as const;
 export type UnitKind = keyof typeof UNIT_KIND_NAMES;
@@ -171,38 +171,6 @@ export async function completeMilestone(db: Db, auth: AuthContext, actor: Actor,
   });
 }
 
-export const STATION_SERVICES = { rest: '休息', water: '饮水', charging: '手机充电', restroom: '卫生间', express: '快递收取', housekeeping: '家政预约' } as const;
-
-/** Stations, optionally filtered by service and ordered by distance from a point (haversine, km). */
-export async function listStations(db: Db, f: { service?: string; lat?: number; lng?: number; kind?: string }, page: PageQuery) {
-  let q = db.selectFrom('stations as s').leftJoin('alliance_units as u', 'u.id', 's.owner_unit_id')
-    .select(['s.id', 's.name', 's.kind', 's.lat', 's.lng', 's.address', 's.opening_hours', 's.services', 'u.name as owner_name',
-      sql<number>`(select count(*) from station_checkins c where c.station_id = s.id)`.as('checkins')]);
-  if (f.service) q = q.where(sql<boolean>`${f.service} = any(s.services)`);
-  if (f.kind) q = q.where('s.kind', '=', f.kind as any);
-  const near = f.lat != null && f.lng != null;
-  const distance = sql<number>`6371 * 2 * asin(sqrt(power(sin(radians(s.lat - ${f.lat ?? 0}) / 2), 2) + cos(radians(${f.lat ?? 0})) * cos(radians(s.lat)) * power(sin(radians(s.lng - ${f.lng ?? 0}) / 2), 2)))`;
-  const ordered = near ? q.select(distance.as('distance_km')).orderBy(distance) : q.select(sql<number>`null`.as('distance_km')).orderBy('s.id');
-  const res = await paginate(ordered, page);
-  return {
-    ...res,
-    items: res.items.map((s) => ({
-      id: s.id, name: s.name, kind: s.kind, kindName: s.kind === 'fengxiaochao' ? '锋小巢' : '歇歇脚', lat: s.lat, lng: s.lng, address: s.address,
-      openingHours: s.opening_hours, services: s.services, serviceNames: s.services.map((x) => STATION_SERVICES[x as keyof typeof STATION_SERVICES] ?? x),
-      ownerUnit: s.owner_name, checkins: Number(s.checkins), distanceKm: s.distance_km == null ? null : Math.round(Number(s.distance_km) * 100) / 100,
-    })),
-  };
-}
-
-/** Counts a use of a station once per visitor per day (feeds the cockpit). */
-export async function checkIn(db: Db, stationId: number, visitor: string, day = new Date().toISOString().slice(0, 10)) {
-  const s = await db.selectFrom('stations').select('id').where('id', '=', stationId).executeTakeFirst();
-  if (!s) throw notFound();
-  await db.insertInto('station_checkins').values({ station_id: stationId, day, visitor }).onConflict((oc) => oc.doNothing()).execute();
-  const n = await db.selectFrom('station_checkins').select(sql<number>`count(*)`.as('n')).where('station_id', '=', stationId).executeTakeFirst();
-  return { stationId, checkins: Number(n?.n ?? 0) };
-}
-
 /**
  * Per unit or per community: resources offered, needs met (fulfilled wishes and
  * matched collective needs), co-building projects, volunteer hours; and station use.
@@ -251,12 +219,3 @@ export const verifiedUnitsOnly: ClaimGate = async (tx, claimant) => {
   if (claimant.orgId != null) return (await isVerifiedUnitOrg(tx, claimant.orgId)) ? null : 'unit_not_verified';
   return null;
 };
-
-/** Convenience-station use in a scope (check-ins today and in all), for the cockpit's service panel. */
-export async function stationUse(db: Executor, scopePath: string) {
-  const today = new Date().toISOString().slice(0, 10);
-  const row = await db.selectFrom('station_checkins as k').innerJoin('stations as s', 's.id', 'k.station_id').innerJoin('regions as r', 'r.id', 's.region_id')
-    .select([sql<number>`count(*)`.as('total'), sql<number>`count(*) filter (where k.day = ${today})`.as('today')])
-    .where(underPath('r.path', scopePath)).executeTakeFirst();
-  return { checkinsToday: Number(row?.today ?? 0), checkinsTotal: Number(row?.total ?? 0) };
-}

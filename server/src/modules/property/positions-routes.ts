@@ -5,55 +5,15 @@ import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
 import { sendXlsx } from '../../core/excel.js';
 import { idParam, isoDate, isoDateTime, nonEmpty, optionalId } from '../../core/http.js';
-import { pageOf, pageQuery } from '../../core/paging.js';
-import { binary, code, instant, int, XLSX } from '../../core/response.js';
+import { pageQuery } from '../../core/paging.js';
 import { bookingStats } from './booking-stats.js';
 import { bookRoom, cancelBooking, checkInBooking, decideBooking, getBooking, listBookings, myBookings } from './bookings.js';
 import { BOOKING_STATUSES, POSITION_LEVELS, ROOM_KINDS, WHO_MAY_BOOK } from './positions-tables.js';
-import { createPosition, createRoom, getPosition, listPositions, roomCheckinCode, roomSlots, updatePosition, updateRoom } from './positions.js';
+import { createPosition, createRoom, getPosition, listManagedPositions, listPositions, roomCheckinCode, roomSlots, updatePosition, updateRoom } from './positions.js';
+import { positionResponses } from './schemas.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const clock = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'invalid_format' });
-
-const rules = z.object({ whoMayBook: code(z.enum(WHO_MAY_BOOK)), advanceDays: int, maxMinutes: int, needsApproval: z.boolean() });
-const room = z.object({ id: int, positionId: int, name: z.string(), kind: code(z.enum(ROOM_KINDS)), capacity: int, equipment: z.array(z.string()), rules, active: z.boolean() });
-const position = z.object({
-  id: int, level: code(z.enum(POSITION_LEVELS)), name: z.string(), regionId: int, regionName: z.string(), address: z.string(),
-  lat: z.number().nullable(), lng: z.number().nullable(), hours: z.string(), opensAt: z.string(), closesAt: z.string(), description: z.string().nullable(), rooms: z.array(room),
-});
-const statusCode = code(z.enum(BOOKING_STATUSES));
-const abilities = z.object({ read: z.boolean(), cancel: z.boolean(), approve: z.boolean(), reject: z.boolean(), checkin: z.boolean() });
-const booking = z.object({
-  id: int, status: statusCode, roomId: int, roomName: z.string(), positionId: int, positionName: z.string(), bookedBy: int, bookerName: z.string(),
-  purpose: z.string(), headcount: int, startsAt: instant, endsAt: instant, decisionNote: z.string().nullable(), cancelReason: z.string().nullable(),
-  decidedAt: instant.nullable(), cancelledAt: instant.nullable(), checkedInAt: instant.nullable(), createdAt: instant, abilities: abilities.optional(),
-});
-const moved = z.object({ id: int, status: statusCode });
-const statsRow = z.object({
-  id: int, name: z.string(), positionId: int, positionName: z.string(), bookings: int, noShows: int,
-  openHours: z.number(), hoursBooked: z.number(), hoursUsed: z.number(), occupancyPercent: z.number(),
-});
-
-export const positionResponses = {
-  positions: { 200: pageOf(position) },
-  position: { 200: position.extend({ active: z.boolean(), staff: z.array(z.object({ id: int, name: z.string() })) }) },
-  created: { 201: z.object({ id: int }) },
-  updated: { 200: z.object({ id: int }) },
-  qr: { 200: z.object({ roomId: int, name: z.string(), positionName: z.string(), code: z.string(), url: z.string().describe('二维码内容：签到页地址，带房间密钥') }) },
-  slots: {
-    200: z.object({
-      roomId: int, date: z.string(), opensAt: z.string(), closesAt: z.string(), rules,
-      busy: z.array(z.object({ startsAt: instant, endsAt: instant, status: statusCode })),
-      slots: z.array(z.object({ startsAt: instant, endsAt: instant, free: z.boolean() })),
-    }),
-  },
-  booked: { 201: moved },
-  moved: { 200: moved },
-  booking: { 200: booking },
-  bookings: { 200: pageOf(booking) },
-  stats: { 200: z.object({ by: z.string(), from: z.string(), to: z.string(), days: int, items: z.array(statsRow) }) },
-  statsExport: { 200: binary(XLSX, '功能室使用统计') },
-};
 
 const positionBody = z.object({
   level: z.enum(POSITION_LEVELS), name: text(60), regionId: z.number().int().positive().max(2147483647), address: text(200),
@@ -93,6 +53,14 @@ export async function positionRoutes(app: FastifyInstance) {
     config: { permission: 'property:manage' },
     schema: { tags, summary: '新建阵地（层级须与所在区域一致，区域须在本人辖区内）', body: positionBody, response: res.created },
   }, async (req, reply) => reply.status(201).send(await createPosition(db, auth(req), actorFromRequest(req), req.body)));
+
+  r.get('/api/positions/managed', {
+    config: { permission: 'property:manage' },
+    schema: {
+      tags, summary: '本人辖区内的阵地（后台列表，含已停用的阵地与功能室）', response: res.managed,
+      querystring: pageQuery.extend({ level: z.enum(POSITION_LEVELS).optional(), q: z.string().trim().min(1).max(40).optional(), active: z.enum(['true', 'false']).optional() }),
+    },
+  }, async (req) => listManagedPositions(db, auth(req), { ...req.query, active: req.query.active == null ? undefined : req.query.active === 'true' }, req.query));
 
   r.get('/api/positions/:id', {
     config: { permission: 'property:manage' },

@@ -60,6 +60,23 @@ export async function listPositions(db: Db, f: PositionFilter, page: PageQuery) 
   return { ...res, items: res.items.map((p) => presentPosition(p, rooms.filter((r) => r.positionId === p.id))) };
 }
 
+/**
+ * The console's list: positions in the caller's scope (the staff relation of policy.ts, applied in the
+ * query), active or not, with all their rooms; the public list above shows open ones only.
+ */
+export async function listManagedPositions(db: Db, auth: AuthContext, f: Omit<PositionFilter, 'regionId'> & { active?: boolean }, page: PageQuery) {
+  let qb = db.selectFrom('service_positions as p').innerJoin('regions as g', 'g.id', 'p.region_id')
+    .select(['p.id', 'p.level', 'p.name', 'p.region_id', 'g.name as region_name', 'p.address', 'p.lat', 'p.lng', 'p.hours', 'p.opens_min', 'p.closes_min', 'p.description', 'p.active'])
+    .where(positionsInScope(auth))
+    .orderBy(sql`case p.level when 'street' then 0 when 'community' then 1 else 2 end`).orderBy('p.region_path').orderBy('p.id');
+  if (f.level) qb = qb.where('p.level', '=', f.level);
+  if (f.active != null) qb = qb.where('p.active', '=', f.active);
+  if (f.q) qb = qb.where('p.name', 'like', `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const res = await paginate(qb, page);
+  const rooms = await roomsOf(db, res.items.map((p) => p.id), false);
+  return { ...res, items: res.items.map((p) => ({ ...presentPosition(p, rooms.filter((r) => r.positionId === p.id)), active: p.active })) };
+}
+
 function presentPosition(p: {
   id: number; level: string; name: string; region_id: number; region_name: string; address: string; lat: number | null; lng: number | null; hours: string;
   opens_min: number; closes_min: number; description: string | null;

@@ -6,6 +6,7 @@ import { AppError, fieldError, notFound } from '../../core/errors.js';
 import { prepareImages, saveImage } from '../../core/files.js';
 import { notify } from '../../core/notify.js';
 import { isInScope } from '../../core/scope.js';
+import { announceRequest } from './request-events.js';
 import { REOPEN_DAYS, requestRelation, requireRequestAbility, URGE_MINUTES, type RequestAbilities } from './requests-policy.js';
 import type { RequestOutcome, RequestStatus } from './requests-tables.js';
 import { accessRow, loadRequest, recordRequestEvent, type RequestDeps, type RequestRow } from './service-requests.js';
@@ -40,6 +41,7 @@ export async function acceptRequest(d: RequestDeps, auth: AuthContext, actor: Ac
     const r = await step(tx, auth, id, 'accept');
     const row = await transition(tx, r, 'submitted', { status: 'accepted', accepted_at: new Date() });
     await recordRequestEvent(tx, id, 'accepted', auth.accountId);
+    await announceRequest(d.bus, tx, id, 'accepted');
     await tell(tx, r.requester_account_id, r, 'request_accepted', '报事已受理', `您的「${r.service_name}」已受理`);
     await appendAudit(tx, actor, { action: 'service_request.accept', targetType: 'service_request', targetId: id });
     return row;
@@ -63,6 +65,7 @@ export async function assignRequest(d: RequestDeps, auth: AuthContext, actor: Ac
       : await transition(tx, r, ['accepted', 'assigned'], { status: 'assigned', assignee_id: who, assigned_at: new Date() });
     if (!row) throw new AppError(409, 'request_taken', 'request_taken');
     await recordRequestEvent(tx, id, grab ? 'grabbed' : 'assigned', auth.accountId, null, { assigneeId: who });
+    await announceRequest(d.bus, tx, id, grab ? 'grabbed' : 'assigned');
     if (who !== auth.accountId) await tell(tx, who, r, 'request_assigned', '新的派单', `请处理「${r.service_name}」：${r.description.slice(0, 40)}`);
     await appendAudit(tx, actor, { action: grab ? 'service_request.grab' : 'service_request.assign', targetType: 'service_request', targetId: id, summary: { assigneeId: who } });
     return { ...row, assigneeId: who };
@@ -71,15 +74,34 @@ export async function assignRequest(d: RequestDeps, auth: AuthContext, actor: Ac
 
 /** The assignee must be an active account of the request's handling team whose scope covers the request. */
 async function requireTeamMember(tx: Executor, r: RequestRow, accountId: number) {
-  const a = await tx.selectFrom('accounts as a').leftJoin('regions as g', 'g.id', 'a.scope_region_id')
-    .select(['a.id', 'a.organisation_id', 'g.path', sql<string[]>`array(select role_code from account_roles where account_id = a.id)`.as('roles')])
-    .where('a.id', '=', accountId).where('a.active', '=', true).executeTakeFirst();
-  const perms = a ? (await tx.selectFrom('roles').select('permissions').where('code', 'in', a.roles.length ? a.roles : ['-']).execute()).flatMap((x) => x.permissions) : [];
-  const member = a && a.path && requestRelation({
-    accountId: a.id, organisationId: a.organisation_id, personId: null, roles: a.roles, permissions: new Set(perms),
+  if (!(await teamMembers(tx, r, accountId)).length) throw fieldError('assigneeId', 'not_team_member');
+}
+
+/**
+ * Active accounts of the request's handling team whose scope covers it, decided by the same
+ * requestRelation as every other step (the SQL only narrows to accounts whose scope lies above the request).
+ */
+async function teamMembers(db: Executor, r: RequestRow, only?: number) {
+  let q = db.selectFrom('accounts as a').innerJoin('regions as g', 'g.id', 'a.scope_region_id')
+    .select(['a.id', 'a.display_name', 'a.organisation_id', 'g.path', sql<string[]>`array(select role_code from account_roles where account_id = a.id order by role_code)`.as('roles')])
+    .where('a.active', '=', true).where(sql<boolean>`${r.region_path} like g.path || '%'`).orderBy('a.id');
+  if (only != null) q = q.where('a.id', '=', only);
+  const accounts = await q.execute();
+  const codes = [...new Set(accounts.flatMap((a) => a.roles))];
+  const grants = codes.length ? await db.selectFrom('roles').select(['code', 'permissions']).where('code', 'in', codes).execute() : [];
+  return accounts.filter((a) => requestRelation({
+    accountId: a.id, organisationId: a.organisation_id, personId: null, roles: a.roles,
+    permissions: new Set(grants.filter((g) => a.roles.includes(g.code)).flatMap((g) => g.permissions)),
     scope: { regionId: 0, path: a.path }, username: '', displayName: '', sessionId: 0, via: 'bearer',
-  }, accessRow(r)).teamMember;
-  if (!member) throw fieldError('assigneeId', 'not_team_member');
+  }, accessRow(r)).teamMember).map((a) => ({ id: a.id, name: a.display_name, roles: a.roles }));
+}
+
+/** Whom the dispatcher may assign the request to now (the assign step's own check, so the list never offers a refused choice). */
+export async function listAssignees(db: Executor, auth: AuthContext, id: number) {
+  const r = await loadRequest(db, id);
+  if (!r) throw notFound();
+  requireRequestAbility(auth, accessRow(r), 'assign');
+  return teamMembers(db, r);
 }
 
 export async function startRequest(d: RequestDeps, auth: AuthContext, actor: Actor, id: number) {
@@ -87,6 +109,7 @@ export async function startRequest(d: RequestDeps, auth: AuthContext, actor: Act
     const r = await step(tx, auth, id, 'start');
     const row = await transition(tx, r, 'assigned', { status: 'in_progress', started_at: new Date() });
     await recordRequestEvent(tx, id, 'started', auth.accountId);
+    await announceRequest(d.bus, tx, id, 'started');
     await tell(tx, r.requester_account_id, r, 'request_started', '开始处理', `您的「${r.service_name}」正在处理`);
     await appendAudit(tx, actor, { action: 'service_request.start', targetType: 'service_request', targetId: id });
     return row;
@@ -109,6 +132,7 @@ export async function finishRequest(d: RequestDeps, auth: AuthContext, actor: Ac
       await tx.insertInto('service_request_photos').values({ request_id: id, file_id: f.id, kind: 'done', sort: 100 * (r.reopen_count + 1) + i }).execute();
     }
     await recordRequestEvent(tx, id, 'done', auth.accountId, note, { photos: prepared.length });
+    await announceRequest(d.bus, tx, id, 'done');
     await tell(tx, r.requester_account_id, r, 'request_done', '报事已处理完成', `您的「${r.service_name}」已处理完成，请评价`);
     await appendAudit(tx, actor, { action: 'service_request.done', targetType: 'service_request', targetId: id, summary: { photos: prepared.length } });
     return row;
@@ -120,6 +144,7 @@ export async function rateRequest(d: RequestDeps, auth: AuthContext, actor: Acto
     const r = await step(tx, auth, id, 'rate');
     const row = await transition(tx, r, 'done', { status: 'rated', rating, rating_text: text ?? null, rated_at: new Date() });
     await recordRequestEvent(tx, id, 'rated', auth.accountId, text ?? null, { rating });
+    await announceRequest(d.bus, tx, id, 'rated');
     await tell(tx, r.assignee_id, r, 'request_rated', '收到评价', `「${r.service_name}」获评 ${rating} 星`);
     await appendAudit(tx, actor, { action: 'service_request.rate', targetType: 'service_request', targetId: id, summary: { rating } });
     return row;
@@ -144,6 +169,7 @@ export async function closeRequest(d: RequestDeps, auth: AuthContext, actor: Act
       close_note: b.note ?? null, closed_at: new Date(), next_escalation_at: null,
     });
     await recordRequestEvent(tx, id, 'closed', auth.accountId, b.note ?? null, { outcome: b.outcome, duplicateOf: b.duplicateOf ?? null, referredTo: b.referredTo ?? null });
+    await announceRequest(d.bus, tx, id, 'closed');
     await tell(tx, r.requester_account_id, r, 'request_closed', '报事已办结', `您的「${r.service_name}」已办结`);
     await appendAudit(tx, actor, { action: 'service_request.close', targetType: 'service_request', targetId: id, summary: { outcome: b.outcome } });
     return row;
@@ -165,6 +191,7 @@ export async function reopenRequest(d: RequestDeps, auth: AuthContext, actor: Ac
       .returning(['id', 'status']).executeTakeFirst();
     if (!row) throw new AppError(409, 'reopen_window', 'reopen_window', { days: REOPEN_DAYS });
     await recordRequestEvent(tx, id, 'reopened', auth.accountId, reason);
+    await announceRequest(d.bus, tx, id, 'reopened');
     await tell(tx, r.assignee_id, r, 'request_reopened', '报事被重新打开', `「${r.service_name}」被居民重新打开：${reason.slice(0, 40)}`);
     await appendAudit(tx, actor, { action: 'service_request.reopen', targetType: 'service_request', targetId: id, summary: { reason } });
     return row;
@@ -181,6 +208,7 @@ export async function urgeRequest(d: RequestDeps, auth: AuthContext, actor: Acto
       .returning(['id', 'status', 'urge_count']).executeTakeFirst();
     if (!row) throw new AppError(429, 'urge_too_soon', 'urge_too_soon', { minutes: URGE_MINUTES });
     await recordRequestEvent(tx, id, 'urged', auth.accountId);
+    await announceRequest(d.bus, tx, id, 'urged');
     if (r.assignee_id) await tell(tx, r.assignee_id, r, 'request_urged', '居民催办', `「${r.service_name}」被催办，请尽快处理`);
     await appendAudit(tx, actor, { action: 'service_request.urge', targetType: 'service_request', targetId: id });
     return { id: row.id, status: row.status, urgeCount: row.urge_count };

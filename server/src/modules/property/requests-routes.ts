@@ -9,64 +9,16 @@ import { sendXlsx } from '../../core/excel.js';
 import { fieldError } from '../../core/errors.js';
 import { bodyId, idParam, isoDate, optionalId } from '../../core/http.js';
 import { readMultipart } from '../../core/multipart.js';
-import { pageOf, pageQuery } from '../../core/paging.js';
-import { binary, code, instant, int, itemsOf, XLSX } from '../../core/response.js';
-import { acceptRequest, assignRequest, closeRequest, finishRequest, rateRequest, reopenRequest, startRequest, urgeRequest } from './request-flow.js';
-import { addRequestPhotos, createRequest, getRequest, listRequests, listServiceTypes, myRequests, requestStats, type RequestDeps } from './service-requests.js';
+import { pageQuery } from '../../core/paging.js';
+import { listOpen311Keys, revokeOpen311Key } from './open311-keys.js';
+import { requestStreams } from './request-events.js';
+import { acceptRequest, assignRequest, closeRequest, finishRequest, listAssignees, rateRequest, reopenRequest, startRequest, urgeRequest } from './request-flow.js';
+import { requestOutcome, requestResponses, requestStatus } from './schemas.js';
+import { addRequestPhotos, createRequest, getRequest, listRequests, listServiceAreas, listServiceTypes, myRequests, requestStats, type RequestDeps } from './service-requests.js';
 
-const statuses = ['submitted', 'accepted', 'assigned', 'in_progress', 'done', 'rated', 'closed'] as const;
-const teams = ['property', 'community', 'alliance'] as const;
-const outcomes = ['fixed', 'not_ours', 'duplicate', 'referred'] as const;
-const statusCode = code(z.enum(statuses));
 const serviceCode = z.string().trim().min(2).max(40).regex(/^[a-z][a-z0-9_.-]+$/);
 const text = (max: number) => z.string().trim().min(1).max(max);
-
-const attributeDef = z.object({
-  code: z.string(), name: z.string(), datatype: z.enum(['string', 'text', 'number', 'datetime', 'singlevaluelist']), required: z.boolean(),
-  description: z.string().optional(), values: z.array(z.object({ key: z.string(), name: z.string() })).optional(),
-});
-const serviceType = z.object({
-  code: z.string(), name: z.string(), group: z.string(), description: z.string().nullable(), slaHours: int, team: code(z.enum(teams)), teamName: z.string(),
-  attributes: z.array(attributeDef),
-});
-const listItem = z.object({
-  id: int, status: statusCode, statusName: z.string(), serviceCode: z.string(), serviceName: z.string(), group: z.string(), team: code(z.enum(teams)), teamName: z.string(),
-  description: z.string(), compoundName: z.string().nullable(), slaHours: int, dueAt: instant, overdue: z.boolean(), escalationLevel: int.describe('0 无，1 已升级至社区，2 已升级至街道'),
-  assigneeId: int.nullable(), createdAt: instant, updatedAt: instant,
-});
-const abilities = z.object(Object.fromEntries(['read', 'readContact', 'addPhotos', 'accept', 'assign', 'grab', 'start', 'done', 'rate', 'close', 'reopen', 'urge'].map((k) => [k, z.boolean()])));
-const detail = listItem.extend({
-  attributes: z.record(z.string(), z.union([z.string(), z.number()])),
-  location: z.object({ compoundId: int, compoundName: z.string().nullable(), communityName: z.string().nullable(), roomId: int.nullable(), roomName: z.string().nullable(), lat: z.number().nullable(), lng: z.number().nullable() }),
-  preferredTime: z.string().nullable(), channel: code(z.enum(['self', 'on_behalf', 'open311'])),
-  requester: z.object({ name: z.string().nullable(), phone: z.string().nullable().describe('脱敏') }).nullable().describe('仅处理人员与报事人本人可见'),
-  assignee: z.object({ id: int, name: z.string() }).nullable(),
-  doneNote: z.string().nullable(), rating: int.nullable(), ratingText: z.string().nullable(), outcome: code(z.enum(outcomes)).nullable(), outcomeName: z.string().nullable(),
-  duplicateOf: int.nullable(), referredTo: z.string().nullable(), closeNote: z.string().nullable(), urgeCount: int, lastUrgedAt: instant.nullable(), reopenCount: int,
-  acceptedAt: instant.nullable(), assignedAt: instant.nullable(), startedAt: instant.nullable(), doneAt: instant.nullable(), ratedAt: instant.nullable(), closedAt: instant.nullable(),
-  photos: z.array(z.object({ id: int, kind: code(z.enum(['request', 'done'])) })),
-  timeline: z.array(z.object({ kind: z.string(), kindName: z.string(), at: instant, actor: z.string(), note: z.string().nullable() })),
-  abilities,
-});
-const moved = z.object({ id: int, status: statusCode });
-const statsRow = z.object({
-  key: z.string(), volume: int, open: int, done: int, medianHoursToDone: z.number().nullable(), slaMetPercent: z.number().nullable(), rated: int, averageRating: z.number().nullable(),
-});
 const statsQuery = z.object({ by: z.enum(['compound', 'team', 'category']).default('compound'), from: isoDate.optional(), to: isoDate.optional() });
-
-export const requestResponses = {
-  types: { 200: itemsOf(serviceType) },
-  created: { 201: moved },
-  list: { 200: pageOf(listItem) },
-  detail: { 200: detail },
-  moved: { 200: moved },
-  assigned: { 200: moved.extend({ assigneeId: int }) },
-  urged: { 200: moved.extend({ urgeCount: int }) },
-  photos: { 200: z.object({ photos: z.array(z.object({ id: int })) }) },
-  stats: { 200: z.object({ by: z.string(), items: z.array(statsRow) }) },
-  statsExport: { 200: binary(XLSX, '报事统计') },
-  key: { 201: z.object({ id: int, name: z.string(), apiKey: z.string().describe('只显示这一次，请妥善保存') }) },
-};
 
 const createBody = z.object({
   serviceCode, description: text(2000), roomId: bodyId.optional(),
@@ -80,7 +32,8 @@ const createBody = z.object({
 
 export async function requestRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const deps = (): RequestDeps => ({ db: app.dbh.db, files: app.files });
+  const deps = (): RequestDeps => ({ db: app.dbh.db, files: app.files, bus: app.events });
+  const stream = requestStreams(app);
   const db = app.dbh.db;
   const tags = ['service-requests'];
   const auth = (req: FastifyRequest) => requireAuth(req);
@@ -88,6 +41,10 @@ export async function requestRoutes(app: FastifyInstance) {
 
   r.get('/api/service-types', { schema: { tags, summary: '报事类别（编码、名称、分组、时限、处理单位、附加字段）', response: res.types } },
     async () => ({ items: await listServiceTypes(db) }));
+
+  r.get('/api/service-areas', {
+    schema: { tags, summary: '可在地图上选点报事的小区中心（本人辖区内；选点归属最近的小区中心，3 公里内）', response: res.areas },
+  }, async (req) => ({ items: await listServiceAreas(db, auth(req)) }));
 
   r.post('/api/service-requests', {
     schema: {
@@ -100,11 +57,19 @@ export async function requestRoutes(app: FastifyInstance) {
     schema: {
       tags, summary: '派单台：辖区内的报事（超时的在前；view=unassigned 待派、mine 我的、overdue 超时；按小区、类别筛选）', response: res.list,
       querystring: pageQuery.extend({
-        view: z.enum(['all', 'unassigned', 'mine', 'overdue']).default('all'), status: z.enum(statuses).optional(), compoundId: optionalId, communityId: optionalId,
+        view: z.enum(['all', 'unassigned', 'mine', 'overdue']).default('all'), status: requestStatus.optional(), compoundId: optionalId, communityId: optionalId,
         serviceCode: serviceCode.optional(), group: z.string().trim().min(1).max(20).optional(),
       }),
     },
   }, async (req) => listRequests(db, auth(req), req.query, req.query));
+
+  // Live status for the H5: each stream hears only the steps of requests its caller may read.
+  r.get('/api/service-requests/events', {
+    schema: {
+      tags, summary: '报事实时状态（SSE，事件 request：{requestId, kind, status, at}；仅本人可查看的报事；requestId= 只听一件）',
+      querystring: z.object({ requestId: optionalId }), response: res.events,
+    },
+  }, async (req, reply) => stream(auth(req), reply, req.query.requestId));
 
   r.get('/api/me/service-requests', { schema: { tags, summary: '我的报事', querystring: pageQuery, response: res.list } },
     async (req) => myRequests(db, auth(req), req.query));
@@ -150,6 +115,11 @@ export async function requestRoutes(app: FastifyInstance) {
     schema: { tags, summary: '派单（调度员指定处理人 assigneeId）或抢单（处理单位成员，body 为 {}）', params: idParam, body: z.object({ assigneeId: bodyId.optional() }).strict(), response: res.assigned },
   }, async (req) => assignRequest(deps(), auth(req), actorFromRequest(req), req.params.id, req.body.assigneeId));
 
+  r.get('/api/service-requests/:id/assignees', {
+    config: { permission: 'request:dispatch' },
+    schema: { tags, summary: '可派单的处理人：处理单位中辖区覆盖该报事的在岗账号（须当前可派单）', params: idParam, response: res.assignees },
+  }, async (req) => ({ items: await listAssignees(db, auth(req), req.params.id) }));
+
   r.post('/api/service-requests/:id/start', { config: { permission: 'request:handle' }, schema: { tags, summary: '开始处理（处理人）', params: idParam, response: res.moved } },
     async (req) => startRequest(deps(), auth(req), actorFromRequest(req), req.params.id));
 
@@ -172,7 +142,7 @@ export async function requestRoutes(app: FastifyInstance) {
     config: { permission: 'request:dispatch' },
     schema: {
       tags, summary: '办结并记录结果：fixed 已解决 / not_ours 非本单位职责 / duplicate 重复件（duplicateOf）/ referred 转交（referredTo）', params: idParam, response: res.moved,
-      body: z.object({ outcome: z.enum(outcomes), duplicateOf: bodyId.optional(), referredTo: text(100).optional(), note: text(500).optional() }).strict(),
+      body: z.object({ outcome: requestOutcome, duplicateOf: bodyId.optional(), referredTo: text(100).optional(), note: text(500).optional() }).strict(),
     },
   }, async (req) => closeRequest(deps(), auth(req), actorFromRequest(req), req.params.id, req.body));
 
@@ -195,6 +165,16 @@ export async function requestRoutes(app: FastifyInstance) {
     });
     return reply.status(201).send({ ...row, apiKey });
   });
+
+  r.get('/api/open311/keys', {
+    config: { permission: 'open311:keys' },
+    schema: { tags: ['open311'], summary: '已签发的 Open311 客户端（不含密钥）', querystring: pageQuery, response: res.keys },
+  }, async (req) => listOpen311Keys(db, req.query));
+
+  r.post('/api/open311/keys/:id/revoke', {
+    config: { permission: 'open311:keys' },
+    schema: { tags: ['open311'], summary: '吊销 Open311 客户端密钥（此后用它提交报事返回 403）', params: idParam, response: res.keyRevoked },
+  }, async (req) => revokeOpen311Key(db, actorFromRequest(req), req.params.id));
 }
 
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');

@@ -5,17 +5,20 @@ import type { AuthContext } from '../../core/auth/context.js';
 import { can } from '../../core/auth/roles.js';
 import type { Db, Executor } from '../../core/db.js';
 import { fieldError, forbidden, notFound, outOfScope } from '../../core/errors.js';
+import type { EventBus } from '../../core/events.js';
 import { prepareImages, saveImage, type FileStore } from '../../core/files.js';
 import { maskPhone } from '../../core/identity.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
 import { inScope, isInScope } from '../../core/scope.js';
+import { announceRequest } from './request-events.js';
 import { OPEN_STATUSES, requestAbilities, requireRequestAbility, type RequestAccessRow } from './requests-policy.js';
 import type { AttributeDef, RequestStatus, RequestTeam } from './requests-tables.js';
 import './requests-tables.js';
 
 /** Service requests: intake (H5, on a resident's behalf, Open311), the request page with its timeline, the dispatch list, statistics. */
 
-export interface RequestDeps { db: Db; files: FileStore }
+/** `bus` announces each step on the live channel (request-events.ts); without it nothing is announced. */
+export interface RequestDeps { db: Db; files: FileStore; bus?: EventBus | null }
 
 export const STATUS_NAMES: Record<RequestStatus, string> = {
   submitted: '已提交', accepted: '已受理', assigned: '已派单', in_progress: '处理中', done: '已完成', rated: '已评价', closed: '已办结',
@@ -63,6 +66,13 @@ export async function locate(db: Executor, where: { roomId?: number; lat?: numbe
   const compound = at('compound'), community = at('community');
   if (!compound || !community) throw fieldError(roomId ? 'roomId' : 'lat', 'outside_service_area');
   return { roomId, compoundId: compound.id, communityId: community.id, streetId: at('street')?.id ?? null, path: roomId ? path : compound.path, lat: where.lat ?? null, lng: where.lng ?? null };
+}
+
+/** Where a point may be reported: the service areas (compound centres) inside the caller's scope; `locate` gives a point to the nearest centre. */
+export async function listServiceAreas(db: Executor, auth: AuthContext) {
+  const rows = await db.selectFrom('request_areas as a').innerJoin('regions as g', 'g.id', 'a.compound_id').select(['g.id', 'g.name', 'a.lat', 'a.lng'])
+    .where(inScope(auth, 'g.path')).orderBy('g.path').execute();
+  return rows.map((r) => ({ compoundId: r.id, name: r.name, lat: r.lat, lng: r.lng }));
 }
 
 /** Checks attributes against the category's definitions: known codes, required ones present, list values from the list. */
@@ -131,6 +141,7 @@ export async function createRequest(d: RequestDeps, auth: AuthContext, actor: Ac
       team: type.team, sla_hours: type.sla_hours, sla_started_at: now, due_at: due, next_escalation_at: due, created_at: now, updated_at: now,
     }).returning(['id', 'status']).executeTakeFirstOrThrow();
     await recordRequestEvent(tx, row.id, 'submitted', auth.accountId, null, { channel: onBehalf ? 'on_behalf' : 'self' });
+    await announceRequest(d.bus, tx, row.id, 'submitted');
     await appendAudit(tx, actor, { action: 'service_request.create', targetType: 'service_request', targetId: row.id, summary: { serviceCode: type.code, onBehalf, compoundId: at.compoundId } });
     return { id: row.id, status: row.status };
   });
