@@ -1,10 +1,12 @@
 import ExcelJS from 'exceljs';
+import sharp from 'sharp';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepNoShows } from '../../server/src/modules/property/bookings.js';
 import { BOOKING_STATUSES, POSITION_LEVELS, ROOM_KINDS, WHO_MAY_BOOK } from '../../server/src/modules/property/positions-tables.js';
 import { bookingStatus, positionLevel, roomKind, whoMayBook } from '../../server/src/modules/property/schemas.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { jpegWithGps, multipart } from '../helpers/multipart.js';
 
 /**
  * Service positions, function rooms and room bookings: the public list, the race for one slot
@@ -328,5 +330,72 @@ describe('positions and room bookings', () => {
     const found: unknown[][] = [];
     wb.worksheets[0].eachRow((r) => found.push((r.values as unknown[]).slice(1)));
     expect(found.find((r) => r[0] === '统计测试室')).toEqual(['统计测试室', '橡树湾党群服务站', 3, 1, 13, 4.5, 3.5, 34.6]);
+  });
+
+  it('position photos: staff upload 1–9, the public list and detail show them, anyone may fetch them (no GPS); another community cannot upload or delete', async () => {
+    const jpeg = await jpegWithGps();
+    const form = (n: number) => multipart({}, Array.from({ length: n }, (_, i) => ({ field: 'photos', name: `p${i}.jpg`, type: 'image/jpeg', data: jpeg })));
+    const upload = async (user: string, position: number, n = 1) => { const f = form(n); return t.app.inject({ method: 'POST', url: `/api/positions/${position}/photos`, headers: { ...bearer(await t.token(user)), ...f.headers }, payload: f.payload }); };
+    const up = await upload('community.luming', lmy, 2);
+    expect(up.statusCode, up.body).toBe(200);
+    const photos = up.json().photos;
+    expect(photos).toHaveLength(2);
+    const pub = (await as(null, 'GET', '/api/positions?pageSize=100')).json().items.find((p: any) => p.id === lmy);
+    expect(pub.photos).toEqual(photos);
+    expect((await as('community.luming', 'GET', `/api/positions/${lmy}`)).json().photos).toEqual(photos);
+    const served = await as(null, 'GET', photos[0].url);
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['content-type']).toBe('image/jpeg');
+    expect((await sharp(served.rawPayload).metadata()).exif).toBeUndefined(); // re-encoded: the camera's GPS is gone
+    expect((await as(null, 'GET', photos[0].thumbUrl)).headers['content-type']).toBe('image/webp');
+    expect((await as(null, 'GET', `/api/positions/${xsw}/photos/${photos[0].id}`)).statusCode).toBe(404); // only under its own position
+    expect((await as('resident.demo', 'GET', `/api/files/${photos[0].id}`)).statusCode).toBe(200); // public, so any signed-in reader too
+
+    const refused = await upload('community.julonghu', lmy);
+    expect(refused.statusCode).toBe(403);
+    expect((await upload('resident.demo', lmy)).statusCode).toBe(403);
+    expect((await as('community.julonghu', 'POST', `/api/positions/${lmy}/photos/${photos[0].id}/delete`)).statusCode).toBe(403);
+    const tooMany = await upload('community.luming', lmy, 8); // 2 + 8 > 9
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().error.fields.photos).toBe('最多 9 张照片');
+    const count = async () => (await db().selectFrom('service_position_photos').select('file_id').where('position_id', '=', lmy).execute()).length;
+    expect(await count()).toBe(2);
+
+    const del = await as('community.luming', 'POST', `/api/positions/${lmy}/photos/${photos[0].id}/delete`);
+    expect(del.statusCode, del.body).toBe(200);
+    expect((await as('community.luming', 'POST', `/api/positions/${lmy}/photos/${photos[0].id}/delete`)).statusCode).toBe(404);
+    expect((await as(null, 'GET', photos[0].url)).statusCode).toBe(404);
+    expect((await as(null, 'GET', '/api/positions?pageSize=100')).json().items.find((p: any) => p.id === lmy).photos).toEqual([photos[1]]);
+    const audit = await db().selectFrom('audit_log').select('action').where('target_type', '=', 'service_position').where('target_id', '=', String(lmy) as any).execute();
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['position.photos', 'position.photo_delete']));
+  });
+
+  it('staff on duty: candidates are workers on the position\'s line inside the caller\'s scope; set and clear; others refused', async () => {
+    const id = async (u: string) => (await db().selectFrom('accounts').select('id').where('username', '=', u).executeTakeFirstOrThrow()).id;
+    const cands = await as('community.luming', 'GET', `/api/positions/${xsw}/staff-candidates`);
+    expect(cands.statusCode, cands.body).toBe(200);
+    const ids = cands.json().items.map((c: any) => c.id);
+    expect(ids).toEqual(expect.arrayContaining([await id('community.luming'), await id('grid.xiangshuwan'), await id('property.xiangshuwan')]));
+    for (const u of ['community.julonghu', 'street.huanghai', 'resident.demo', 'owners.xiangshuwan']) expect(ids).not.toContain(await id(u));
+    // 鹿鸣苑's station: 橡树湾's workers are not on its line
+    const lmyIds = (await as('community.luming', 'GET', `/api/positions/${lmy}/staff-candidates`)).json().items.map((c: any) => c.id);
+    expect(lmyIds).toContain(await id('community.luming'));
+    expect(lmyIds).not.toContain(await id('grid.xiangshuwan'));
+    expect((await as('community.julonghu', 'GET', `/api/positions/${xsw}/staff-candidates`)).statusCode).toBe(403);
+
+    const set = await as('community.luming', 'PATCH', `/api/positions/${xsw}`, { staffAccountIds: [await id('grid.xiangshuwan'), await id('property.xiangshuwan')] });
+    expect(set.statusCode, set.body).toBe(200);
+    const staff = async () => (await as('community.luming', 'GET', `/api/positions/${xsw}`)).json().staff.map((s: any) => s.id);
+    expect(await staff()).toEqual([await id('grid.xiangshuwan'), await id('property.xiangshuwan')].sort((a, b) => a - b));
+    for (const outsider of ['community.julonghu', 'resident.demo']) {
+      const res = await as('community.luming', 'PATCH', `/api/positions/${xsw}`, { staffAccountIds: [await id(outsider)] });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.fields.staffAccountIds).toContain('工作人员');
+    }
+    expect((await as('community.luming', 'PATCH', `/api/positions/${lmy}`, { staffAccountIds: [await id('grid.xiangshuwan')] })).statusCode).toBe(400); // not on 鹿鸣苑's line
+    expect(await staff()).toHaveLength(2); // the refused writes changed nothing
+    expect((await as('community.julonghu', 'PATCH', `/api/positions/${xsw}`, { staffAccountIds: [] })).statusCode).toBe(403);
+    expect((await as('community.luming', 'PATCH', `/api/positions/${xsw}`, { staffAccountIds: [] })).statusCode).toBe(200);
+    expect(await staff()).toEqual([]);
   });
 });

@@ -737,6 +737,9 @@ const ROUTES: Record<string, Entry> = {
   'POST /api/open311/keys': () => 'issues a client key: district-wide admins only (no one else holds open311:keys)',
   'GET /api/open311/keys': () => 'the district\'s Open311 clients (no region): district-wide admins only (no one else holds open311:keys)',
   'POST /api/open311/keys/:id/revoke': () => 'revokes a district-wide client key: district-wide admins only (no one else holds open311:keys)',
+  'GET /api/service-types/managed': () => 'the district-wide category list (no region): holders of service-type:manage only (street workers, district admins)',
+  'POST /api/service-types': () => 'creates a district-wide category (no region): holders of service-type:manage only (street workers, district admins)',
+  'PATCH /api/service-types/:code': () => 'edits or deactivates a district-wide category (no region): holders of service-type:manage only (street workers, district admins)',
   'GET /api/service-requests/:id/assignees': forZone((z) => [refuse({ url: `/api/service-requests/${SR[z.key].accepted}/assignees`, control: { as: z.owner } })]),
   'GET /open311/v2/services.:format': () => 'the public category list',
   'GET /open311/v2/services/:service_code.:format': () => 'a public category definition',
@@ -762,6 +765,12 @@ const ROUTES: Record<string, Entry> = {
     url: `/api/positions/${PB[z.key].position}/rooms`, payload: { name: `越界功能室${z.key}`, kind: 'other', capacity: 5 },
     rows: rowsWhere('function_rooms', 'name', `越界功能室${z.key}`), control: { as: z.owner },
   })]),
+  'GET /api/positions/:id/photos/:fileId': () => "a position's public photo, served only under its own position",
+  'POST /api/positions/:id/photos': forZone((z) => [refuse({ url: `/api/positions/${PB[z.key].position}/photos`, form: PB_FORM.form, rows: rowsWhere('service_position_photos', 'position_id', PB[z.key].position), control: { as: z.owner } })]),
+  'POST /api/positions/:id/photos/:fileId/delete': forZone((z) => [refuse({
+    url: `/api/positions/${PB[z.key].position}/photos/${PB[z.key].photo}/delete`, rows: rowsWhere('service_position_photos', 'position_id', PB[z.key].position), control: { as: z.owner },
+  })]),
+  'GET /api/positions/:id/staff-candidates': forZone((z) => [refuse({ url: `/api/positions/${PB[z.key].position}/staff-candidates` })]),
   'PATCH /api/rooms/:id': forZone((z) => [refuse({ url: `/api/rooms/${PB[z.key].room}`, payload: { capacity: 3, rotateCode: true }, rows: () => row('function_rooms', PB[z.key].room), control: { as: z.owner } })]),
   'GET /api/rooms/:id/qr': forZone((z) => [refuse({ url: `/api/rooms/${PB[z.key].room}/qr`, check: (res) => (res.body.includes(PB[z.key].code) ? ['the door code'] : []) })]),
   'POST /api/rooms/:id/bookings': forZone((z) => [refuse({
@@ -923,8 +932,10 @@ async function rankedCompoundsIn(res: Res, a: Acct) {
 }
 
 /** Booking fixtures per zone: the compound's station, a room and an approval room made by the zone's owner, and bookings in them. */
-const PB = {} as Record<ZoneKey, { position: number; room: number; code: string; slot: [string, string]; booking: number; cancelMe: number; pending: number; pending2: number }>;
+const PB = {} as Record<ZoneKey, { position: number; room: number; code: string; slot: [string, string]; booking: number; cancelMe: number; pending: number; pending2: number; photo: number }>;
+const PB_FORM = {} as { form: Probe['form'] };
 async function buildBookingFixtures() {
+  PB_FORM.form = multipart({}, [{ field: 'photos', name: 'p.jpg', type: 'image/jpeg', data: await jpegWithGps() }]);
   const day = new Date(Date.now() + 8 * 3600_000 + 3 * 86400_000).toISOString().slice(0, 10);
   const at = (hhmm: string) => `${day}T${hhmm}:00+08:00`;
   for (const key of ['LMY', 'JLH', 'KC'] as ZoneKey[]) {
@@ -937,6 +948,7 @@ async function buildBookingFixtures() {
     PB[key] = {
       position, room, code, slot: [at('15:00'), at('16:00')], booking: await book(room, '09:00', '10:00'), cancelMe: await book(room, '11:00', '12:00'),
       pending: await book(approvalRoom, '09:00', '10:00'), pending2: await book(approvalRoom, '11:00', '12:00'),
+      photo: (await api(z.owner, 'POST', `/api/positions/${position}/photos`, undefined, PB_FORM.form)).photos[0].id,
     };
   }
 }

@@ -228,6 +228,68 @@ describe('service requests', () => {
     expect((await as('admin', 'POST', '/api/open311/keys/999999/revoke')).statusCode).toBe(404);
   });
 
+  it('lets street workers and district admins keep the categories: create, edit the SLA for new requests, deactivate, audited', async () => {
+    const body = {
+      code: 'repair.window', name: '门窗维修', group: '报事报修', slaHours: 36, team: 'property',
+      attributes: [{ code: 'room', name: '哪个房间', datatype: 'singlevaluelist', required: true, values: [{ key: 'bedroom', name: '卧室' }, { key: 'kitchen', name: '厨房' }] }],
+    };
+    expect((await as('resident.demo', 'POST', '/api/service-types', body)).statusCode).toBe(403);
+    expect((await as('community.luming', 'POST', '/api/service-types', body)).statusCode).toBe(403);
+    expect((await as('resident.demo', 'PATCH', '/api/service-types/repair.water', { slaHours: 1 })).statusCode).toBe(403);
+    const created = await as('street.huanghai', 'POST', '/api/service-types', body);
+    expect(created.statusCode, created.body).toBe(201);
+    expect((await as('admin', 'POST', '/api/service-types', { ...body, name: '重复的类别' })).statusCode).toBe(409);
+    const dupSeed = await as('admin', 'POST', '/api/service-types', { ...body, code: 'repair.water' });
+    expect(dupSeed.statusCode).toBe(409);
+    expect(dupSeed.json().error.fields.code).toBe('已被占用');
+
+    // A list attribute without values, a bad datatype, a repeated attribute code: 400 naming the field, in Chinese.
+    const bad = async (attributes: unknown[], field: string) => {
+      const res = await as('admin', 'POST', '/api/service-types', { ...body, code: 'repair.bad', attributes });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(Object.keys(res.json().error.fields), res.body).toContain(field);
+      expect(res.json().error.fields[field]).toMatch(/[\u4e00-\u9fa5]/);
+    };
+    await bad([{ code: 'room', name: '房间', datatype: 'singlevaluelist', required: true }], 'attributes.0.values');
+    await bad([{ code: 'room', name: '房间', datatype: 'colour', required: true }], 'attributes.0.datatype');
+    await bad([{ code: 'a', name: '甲', datatype: 'text', required: false }, { code: 'a', name: '乙', datatype: 'text', required: false }], 'attributes.1.code');
+    const slaBad = await as('admin', 'POST', '/api/service-types', { ...body, code: 'repair.bad', slaHours: 721 });
+    expect(Object.keys(slaBad.json().error.fields)).toEqual(['slaHours']);
+    expect((await as('admin', 'POST', '/api/service-types', { ...body, code: 'Repair Bad' })).json().error.fields.code).toBeTruthy();
+    expect((await as('admin', 'POST', '/api/service-types', { ...body, code: 'repair.bad', team: 'alliance' })).json().error.fields.allianceUnitId).toBe('必填');
+
+    const listed = (await as('resident.demo', 'GET', '/api/service-types')).json().items.find((x: any) => x.code === 'repair.window');
+    expect(listed).toMatchObject({ name: '门窗维修', slaHours: 36, team: 'property', attributes: [{ code: 'room', required: true }] });
+    const first = await submit({ serviceCode: 'repair.window', attributes: { room: 'bedroom' } });
+    expect((await as('resident.demo', 'GET', `/api/service-requests/${first}`)).json().slaHours).toBe(36);
+
+    const edited = await as('street.huanghai', 'PATCH', '/api/service-types/repair.window', { slaHours: 12 });
+    expect(edited.json()).toEqual({ id: created.json().id, code: 'repair.window' });
+    const second = await submit({ serviceCode: 'repair.window', attributes: { room: 'kitchen' } });
+    expect((await as('resident.demo', 'GET', `/api/service-requests/${second}`)).json().slaHours).toBe(12);
+    expect((await as('resident.demo', 'GET', `/api/service-requests/${first}`)).json().slaHours).toBe(36); // filed under the old SLA
+    expect((await as('admin', 'PATCH', '/api/service-types/repair.window', {})).statusCode).toBe(400);
+    expect((await as('admin', 'PATCH', '/api/service-types/repair.none', { slaHours: 12 })).statusCode).toBe(404);
+
+    const services = async () => (await t.app.inject({ method: 'GET', url: '/open311/v2/services.json' })).json().map((x: any) => x.service_code);
+    expect(await services()).toContain('repair.window');
+    expect((await as('admin', 'PATCH', '/api/service-types/repair.window', { active: false })).statusCode).toBe(200);
+    expect((await as('resident.demo', 'GET', '/api/service-types')).json().items.map((x: any) => x.code)).not.toContain('repair.window');
+    expect(await services()).not.toContain('repair.window');
+    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/services/repair.window.json' })).statusCode).toBe(404);
+    const refused = await as('resident.demo', 'POST', '/api/service-requests', { serviceCode: 'repair.window', description: '窗户关不上', roomId: residentRoom, attributes: { room: 'bedroom' } });
+    expect(refused.json().error.fields.serviceCode).toBeTruthy();
+    expect((await as('resident.demo', 'GET', `/api/service-requests/${first}`)).json()).toMatchObject({ serviceCode: 'repair.window', serviceName: '门窗维修' }); // old requests keep it
+    const managed = await as('street.huanghai', 'GET', '/api/service-types/managed');
+    expect(managed.json().items.find((x: any) => x.code === 'repair.window')).toMatchObject({ active: false, slaHours: 12 });
+    expect((await as('community.luming', 'GET', '/api/service-types/managed')).statusCode).toBe(403);
+    expect((await as('admin', 'PATCH', '/api/service-types/repair.window', { active: true })).statusCode).toBe(200);
+    expect(await services()).toContain('repair.window');
+
+    const audit = await t.dbh.db.selectFrom('audit_log').select('action').where('target_type', '=', 'service_type').where('target_id', '=', String(created.json().id)).orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['service_type.create', 'service_type.update', 'service_type.deactivate', 'service_type.reactivate']);
+  });
+
   it('the enums the web reads agree with the services\' lists', () => {
     expect(requestStatus.options).toEqual(ALL_STATUSES);
     expect(requestTeam.options).toEqual(Object.keys(TEAM_NAMES));

@@ -199,4 +199,20 @@ describe.runIf(await pgRequired())('Red Property on a phone and in the console',
     await shot(visitor, 'property-practical-public');
     expect(errors).toEqual([]);
   });
+  it('the console’s property pages open without errors, each showing its data', async () => {
+    const { rows: [pos] } = await db.query(`select id from service_positions where name = '橡树湾党群服务站'`);
+    const admin = await newPage(browser, { viewport: { width: 1440, height: 900 } });
+    watch(admin, 'admin');
+    await admin.goto(`${base}/admin/service-types`);
+    await signIn(admin, 'street.huanghai');
+    await expect.poll(() => admin.getByTestId('service-types').locator('tbody tr').count()).toBeGreaterThan(5);
+    for (const [path, testid] of [['stations', 'side-menu'], ['compound-ranking', 'side-menu'], ['practical-dashboard', 'side-menu'], ['requests', 'side-menu'], [`positions/${pos.id}`, 'position-photos']]) {
+      await admin.goto(`${base}/admin/${path}`);
+      await admin.getByTestId(testid).waitFor();
+      await admin.waitForLoadState('networkidle');
+    }
+    await admin.getByTestId('position-staff').waitFor();
+    await shot(admin, 'property-position-console');
+    expect(errors).toEqual([]);
+  });
 });

@@ -151,6 +151,7 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   closes_before_opens: { 'zh-CN': '关门时间须晚于开门时间', en: 'must be after the opening time' },
   position_level_mismatch: { 'zh-CN': '所在区域与阵地层级（{level}）不一致', en: 'the region does not match the position level ({level})' },
   no_such_account: { 'zh-CN': '账号不存在或不在您的辖区内', en: 'no such account in your scope' },
+  not_staff_candidate: { 'zh-CN': '只能选择辖区内、在该阵地所在区域或其上级社区/街道任职的工作人员', en: 'only workers of the position\'s region or the community/street above it, in your scope' },
   range_too_long: { 'zh-CN': '统计区间不能超过 {max} 天', en: 'the period may be at most {max} days' },
   // service requests (property module)
   request_state: { 'zh-CN': '报事当前状态（{status}）不允许此操作', en: 'The request is {status}; this is not allowed now' },

@@ -9,7 +9,7 @@ export const propertyMessages = {
   'zh-CN': {
     menu: {
       positions: '服务阵地', position: '阵地详情', bookings: '场地预约', bookingStats: '功能室统计',
-      requests: '报事报修', request: '报事详情', requestStats: '报事统计', open311Keys: 'Open311 密钥',
+      requests: '报事报修', request: '报事详情', requestStats: '报事统计', open311Keys: 'Open311 密钥', serviceTypes: '报事类别',
     },
     property: {
       level: { street: '街道党群服务中心', community: '社区党群服务中心', compound: '小区服务站' },
@@ -20,6 +20,9 @@ export const propertyMessages = {
       newPosition: '新建阵地', editPosition: '编辑阵地', positionName: '阵地名称', levelLabel: '层级', region: '所在区域', regionPh: '选择街道、社区或小区',
       levelAuto: '按所在区域自动确定：{level}', address: '地址', hours: '开放时间说明', hoursPh: '如：周一至周日 8:30-20:30', opensAt: '开门', closesAt: '关门',
       openTime: '开放时段', lat: '纬度', lng: '经度', description: '简介', staff: '值班人员', noStaff: '未设置', rooms: '功能室', roomCount: '{n} 间',
+      photos: '阵地照片', photosHint: '公开展示在居民端阵地列表，至多 {n} 张', photosEmpty: '暂无照片', uploadPhotos: '上传照片', photosUploaded: '已上传 {n} 张照片',
+      photoDelete: '删除', photoDeleteConfirm: '删除这张照片？删除后居民端不再显示。', photoDeleted: '照片已删除',
+      staffEdit: '设置值班人员', staffPh: '选择辖区内的工作人员（可多选）', staffSaved: '值班人员已保存',
       active: '启用', inactive: '已停用', status: '状态', allLevels: '全部层级', allStates: '全部状态', searchPositions: '搜索阵地名称',
       stop: '停用', start: '启用', stopConfirm: '停用「{name}」？停用后居民无法预约其功能室。', startConfirm: '重新启用「{name}」？', stopped: '已停用', started: '已启用',
       view: '查看', nameRequired: '请填写名称', regionRequired: '请选择所在区域', addressRequired: '请填写地址',
@@ -76,6 +79,17 @@ export const propertyMessages = {
       volume: '数量', openN: '未办结', doneN: '已完成', median: '完成用时中位数(小时)', slaMet: '按时完成率', rated: '评价数', avgRating: '平均评分',
       total: '合计', allTime: '全部时间', chartTitle: '报事数量与完成数', totalVolume: '报事总数', totalDone: '已完成', totalRated: '已评价', overallRating: '平均评分',
     },
+    serviceTypes: {
+      title: '报事类别', intro: '居民在 H5 报事、外部系统通过 Open311 读取的类别。修改时限或处理单位只影响此后提交的报事；停用后表单和 Open311 不再列出，已有报事不受影响。',
+      code: '编码', codePh: '如 repair.water', codeHint: '小写字母开头，可含字母、数字、. _ -；创建后不可修改', name: '名称', group: '分组', groupPh: '如：报事报修',
+      description: '说明', slaHours: '办理时限', hours: '小时', slaText: '{n} 小时', team: '处理单位', unit: '联盟服务单位', unitPh: '搜索已认证的联盟单位',
+      attributes: '附加字段', attributeCount: '{n} 项', keywords: '关键词', keywordsPh: '逗号分隔，便于居民搜索', sort: '排序', active: '启用',
+      newType: '新建类别', editType: '编辑类别：{name}', addAttribute: '添加字段', attrCode: '字段编码', attrName: '显示名称', datatype: '类型', required: '必填',
+      values: '选项', addValue: '添加选项', valueKey: '选项编码', valueName: '选项名称', remove: '删除',
+      datatypes: { string: '短文本', text: '长文本', number: '数字', datetime: '日期时间', singlevaluelist: '单选' },
+      stopConfirm: '停用「{name}」？居民和 Open311 客户端将无法再选择该类别，已有报事不受影响。', stopped: '已停用', started: '已重新启用',
+      codeRequired: '请填写编码', nameRequired: '请填写 2–40 字的名称', groupRequired: '请填写分组', unitRequired: '请选择联盟服务单位',
+    },
     open311: {
       title: 'Open311 客户端密钥', intro: '为 12345 热线等外部系统签发 Open311 GeoReport v2 接口的 api_key。密钥只显示一次，系统中只保存其哈希。',
       name: '客户端名称', namePh: '如：12345 热线', issue: '签发密钥', issued: '密钥已签发', keyTitle: '新密钥：{name}', keyOnce: '请立即复制并妥善保存，关闭后无法再次查看。',
@@ -87,7 +101,7 @@ export const propertyMessages = {
   en: {
     menu: {
       positions: 'Service positions', position: 'Position', bookings: 'Room bookings', bookingStats: 'Room usage',
-      requests: 'Service requests', request: 'Service request', requestStats: 'Request statistics', open311Keys: 'Open311 keys',
+      requests: 'Service requests', request: 'Service request', requestStats: 'Request statistics', open311Keys: 'Open311 keys', serviceTypes: 'Request categories',
     },
     property: {
       level: { street: 'Street service centre', community: 'Community service centre', compound: 'Compound station' },
@@ -97,6 +111,9 @@ export const propertyMessages = {
       newPosition: 'New position', editPosition: 'Edit position', positionName: 'Name', levelLabel: 'Level', region: 'Region', regionPh: 'Pick a street, community or compound',
       levelAuto: 'Set by the region: {level}', address: 'Address', hours: 'Opening hours (text)', hoursPh: 'e.g. Daily 8:30-20:30', opensAt: 'Opens', closesAt: 'Closes',
       openTime: 'Hours', lat: 'Latitude', lng: 'Longitude', description: 'Description', staff: 'Staff on duty', noStaff: 'None', rooms: 'Rooms', roomCount: '{n} rooms',
+      photos: 'Photos', photosHint: 'Shown publicly in the residents’ app, at most {n}', photosEmpty: 'No photos yet', uploadPhotos: 'Upload photos', photosUploaded: '{n} photos uploaded',
+      photoDelete: 'Delete', photoDeleteConfirm: 'Delete this photo? Residents will no longer see it.', photoDeleted: 'Photo deleted',
+      staffEdit: 'Set staff on duty', staffPh: 'Pick workers in your scope (several)', staffSaved: 'Staff on duty saved',
       active: 'Open', inactive: 'Stopped', status: 'Status', allLevels: 'All levels', allStates: 'All states', searchPositions: 'Search positions',
       stop: 'Stop', start: 'Reopen', stopConfirm: 'Stop “{name}”? Residents can no longer book its rooms.', startConfirm: 'Reopen “{name}”?', stopped: 'Stopped', started: 'Reopened',
       view: 'View', nameRequired: 'Enter a name', regionRequired: 'Pick a region', addressRequired: 'Enter an address',
@@ -145,6 +162,17 @@ export const propertyMessages = {
       keyHead: { compound: 'Compound', team: 'Team', category: 'Category' },
       volume: 'Requests', openN: 'Open', doneN: 'Done', median: 'Median hours to done', slaMet: 'Done in time', rated: 'Rated', avgRating: 'Mean rating',
       total: 'Total', allTime: 'All time', chartTitle: 'Requests and done', totalVolume: 'Requests', totalDone: 'Done', totalRated: 'Rated', overallRating: 'Mean rating',
+    },
+    serviceTypes: {
+      title: 'Request categories', intro: 'Categories residents pick in the H5 and outside systems read over Open311. A new SLA or team applies to requests filed afterwards; a stopped category disappears from the form and from Open311, its old requests keep it.',
+      code: 'Code', codePh: 'e.g. repair.water', codeHint: 'Lower-case letter first, then letters, digits, . _ -; cannot change later', name: 'Name', group: 'Group', groupPh: 'e.g. Repairs',
+      description: 'Description', slaHours: 'SLA', hours: 'hours', slaText: '{n} h', team: 'Handled by', unit: 'Alliance unit', unitPh: 'Search verified alliance units',
+      attributes: 'Extra fields', attributeCount: '{n} fields', keywords: 'Keywords', keywordsPh: 'Comma-separated, helps residents find it', sort: 'Order', active: 'In use',
+      newType: 'New category', editType: 'Edit category: {name}', addAttribute: 'Add field', attrCode: 'Field code', attrName: 'Label', datatype: 'Type', required: 'Required',
+      values: 'Choices', addValue: 'Add choice', valueKey: 'Code', valueName: 'Label', remove: 'Remove',
+      datatypes: { string: 'Short text', text: 'Long text', number: 'Number', datetime: 'Date and time', singlevaluelist: 'Single choice' },
+      stopConfirm: 'Stop “{name}”? Residents and Open311 clients can no longer pick it; its requests stay as they are.', stopped: 'Stopped', started: 'In use again',
+      codeRequired: 'Enter a code', nameRequired: 'Enter a name of 2–40 characters', groupRequired: 'Enter a group', unitRequired: 'Pick the alliance unit',
     },
     open311: {
       title: 'Open311 client keys', intro: 'Issue api_keys of the Open311 GeoReport v2 interface to outside systems such as the 12345 hotline. A key is shown once; only its hash is stored.',

@@ -31,6 +31,7 @@ export const menu = [
   { name: 'practical-dashboard', path: 'practical-dashboard', title: 'menu.practicalDashboard', icon: 'Document', permission: 'practical:manage', component: () => import('./views/PracticalDashboardView.vue') },
   { name: 'compounds', path: 'compounds', title: 'menu.compounds', icon: 'OfficeBuilding', permission: 'compound:read', component: () => import('./views/CompoundsView.vue') },
   { name: 'compound-ranking', path: 'compounds/ranking', title: 'menu.compoundRanking', icon: 'Flag', permission: 'compound:read', component: () => import('./views/CompoundRankingView.vue') },
+  { name: 'service-types', path: 'service-types', title: 'menu.serviceTypes', icon: 'Document', permission: 'service-type:manage', component: () => import('./views/ServiceTypesView.vue') },
   { name: 'open311-keys', path: 'open311-keys', title: 'menu.open311Keys', icon: 'Key', permission: 'open311:keys', component: () => import('./views/Open311KeysView.vue') },
   { name: 'alliance-lists', path: 'alliance/lists', title: 'menu.allianceLists', icon: 'Connection', permission: 'alliance:manage', component: () => import('./views/AllianceListsView.vue') },
   { name: 'alliance-units', path: 'alliance/units', title: 'menu.allianceUnits', icon: 'Flag', permission: 'alliance:manage', component: () => import('./views/AllianceUnitsView.vue') },

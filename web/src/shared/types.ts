@@ -129,6 +129,8 @@ export type RequestTeam = Wire<typeof property.requestTeam>;
 export type RequestOutcome = Wire<typeof property.requestOutcome>;
 export type RequestChannel = Wire<typeof property.requestChannel>;
 export type ServiceType = Wire<typeof property.serviceType>;
+/** The console's category row: inactive ones too. */
+export type ManagedServiceType = Wire<typeof property.managedServiceType>;
 export type ServiceRequestItem = Wire<typeof property.requestListItem>;
 /** What the caller may do with a request now, decided by the server (property/requests-policy.ts). */
 export type RequestAbilities = Wire<typeof property.requestAbilities>;

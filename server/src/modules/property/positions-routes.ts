@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth } from '../../core/auth/plugin.js';
 import { sendXlsx } from '../../core/excel.js';
-import { idParam, isoDate, isoDateTime, nonEmpty, optionalId } from '../../core/http.js';
+import { dbId, idParam, isoDate, isoDateTime, nonEmpty, optionalId } from '../../core/http.js';
+import { readMultipart } from '../../core/multipart.js';
 import { pageQuery } from '../../core/paging.js';
 import { bookingStats } from './booking-stats.js';
 import { bookRoom, cancelBooking, checkInBooking, decideBooking, getBooking, listBookings, myBookings } from './bookings.js';
+import { addPositionPhotos, deletePositionPhoto, publicPositionPhoto } from './position-photos.js';
 import { BOOKING_STATUSES, POSITION_LEVELS, ROOM_KINDS, WHO_MAY_BOOK } from './positions-tables.js';
-import { createPosition, createRoom, getPosition, listManagedPositions, listPositions, roomCheckinCode, roomSlots, updatePosition, updateRoom } from './positions.js';
+import { createPosition, createRoom, getPosition, listManagedPositions, listPositions, roomCheckinCode, roomSlots, staffCandidates, updatePosition, updateRoom } from './positions.js';
 import { positionResponses } from './schemas.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -71,6 +73,32 @@ export async function positionRoutes(app: FastifyInstance) {
     config: { permission: 'property:manage' },
     schema: { tags, summary: '修改阵地（停用：active=false）', params: idParam, body: nonEmpty(positionBody.omit({ level: true, regionId: true }).partial()), response: res.updated },
   }, async (req) => updatePosition(db, auth(req), actorFromRequest(req), req.params.id, req.body));
+
+  r.get('/api/positions/:id/photos/:fileId', {
+    config: { public: true },
+    schema: { tags, summary: '阵地照片（公开；仅在其所属阵地下提供）', params: z.object({ id: dbId, fileId: dbId }), querystring: z.object({ thumb: z.enum(['0', '1']).optional() }), response: res.photo },
+  }, async (req, reply) => {
+    const f = await publicPositionPhoto(db, app.files, req.params.id, req.params.fileId, req.query.thumb === '1');
+    return reply.type(f.mime).header('cache-control', 'public, max-age=86400').send(f.bytes);
+  });
+
+  r.post('/api/positions/:id/photos', {
+    config: { permission: 'property:manage' },
+    schema: { tags, summary: '上传阵地照片（multipart 字段 photos，1–9 张；每个阵地至多 9 张）', params: idParam, consumes: ['multipart/form-data'], response: res.photos },
+  }, async (req) => {
+    const form = await readMultipart(req, 'photos', 9);
+    return { photos: await addPositionPhotos({ db, files: app.files }, auth(req), actorFromRequest(req), req.params.id, form.files) };
+  });
+
+  r.post('/api/positions/:id/photos/:fileId/delete', {
+    config: { permission: 'property:manage' },
+    schema: { tags, summary: '删除阵地照片', params: z.object({ id: dbId, fileId: dbId }), response: res.updated },
+  }, async (req) => deletePositionPhoto(db, auth(req), actorFromRequest(req), req.params.id, req.params.fileId));
+
+  r.get('/api/positions/:id/staff-candidates', {
+    config: { permission: 'property:manage' },
+    schema: { tags, summary: '可设为值班人员的工作人员账号（本人辖区内、辖区在该阵地区域内或其上级社区/街道；PATCH staffAccountIds 设置）', params: idParam, response: res.staffCandidates },
+  }, async (req) => staffCandidates(db, auth(req), req.params.id));
 
   r.post('/api/positions/:id/rooms', {
     config: { permission: 'property:manage' },

@@ -23,6 +23,8 @@ export interface ServicePositionsTable {
   created_at: Stamp; updated_at: Stamp;
 }
 export interface PositionStaffTable { position_id: number; account_id: number }
+/** migrations/0015_position_photos.sql */
+export interface ServicePositionPhotosTable { file_id: number; position_id: number; sort: Generated<number>; created_at: Stamp }
 export interface FunctionRoomsTable {
   id: Id; position_id: number; name: string; kind: RoomKind; capacity: number; equipment: ColumnType<string[], string[] | undefined, string[]>;
   who_may_book: Generated<WhoMayBook>; advance_days: Generated<number>; max_minutes: Generated<number>; needs_approval: Generated<boolean>;
@@ -39,6 +41,7 @@ declare module '../../core/schema.js' {
   interface Database {
     service_positions: ServicePositionsTable;
     position_staff: PositionStaffTable;
+    service_position_photos: ServicePositionPhotosTable;
     function_rooms: FunctionRoomsTable;
     room_bookings: RoomBookingsTable;
     booking_bans: BookingBansTable;

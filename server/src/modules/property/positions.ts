@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import { appendAudit, type Actor } from '../../core/audit.js';
 import type { AuthContext } from '../../core/auth/context.js';
 import type { Db, Executor } from '../../core/db.js';
 import { fieldError, notFound, outOfScope } from '../../core/errors.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
-import { inScope, isInScope, regionFieldInScope, underPath } from '../../core/scope.js';
+import { inScope, regionFieldInScope, underPath } from '../../core/scope.js';
+import { photosOf } from './position-photos.js';
 import { isPositionStaff } from './policy.js';
 import { LIVE_STATUSES, type PositionLevel, type RoomKind, type WhoMayBook } from './positions-tables.js';
 
@@ -23,6 +24,9 @@ const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:
 export const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 
 export const newCheckinCode = () => randomBytes(12).toString('base64url');
+
+/** The worker roles that may be on duty at a position. */
+const STAFF_ROLES = ['street_worker', 'community_worker', 'grid_worker', 'property_staff'];
 
 const LEVEL_OF_REGION: Record<string, PositionLevel> = { street: 'street', community: 'community', compound: 'compound' };
 
@@ -56,8 +60,9 @@ export async function listPositions(db: Db, f: PositionFilter, page: PageQuery) 
     qb = qb.where(underPath('p.region_path', region.path));
   }
   const res = await paginate(qb, page);
-  const rooms = await roomsOf(db, res.items.map((p) => p.id), true);
-  return { ...res, items: res.items.map((p) => presentPosition(p, rooms.filter((r) => r.positionId === p.id))) };
+  const ids = res.items.map((p) => p.id);
+  const [rooms, photos] = await Promise.all([roomsOf(db, ids, true), photosOf(db, ids)]);
+  return { ...res, items: res.items.map((p) => presentPosition(p, rooms.filter((r) => r.positionId === p.id), photos.get(p.id))) };
 }
 
 /**
@@ -73,17 +78,18 @@ export async function listManagedPositions(db: Db, auth: AuthContext, f: Omit<Po
   if (f.active != null) qb = qb.where('p.active', '=', f.active);
   if (f.q) qb = qb.where('p.name', 'like', `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const res = await paginate(qb, page);
-  const rooms = await roomsOf(db, res.items.map((p) => p.id), false);
-  return { ...res, items: res.items.map((p) => ({ ...presentPosition(p, rooms.filter((r) => r.positionId === p.id)), active: p.active })) };
+  const ids = res.items.map((p) => p.id);
+  const [rooms, photos] = await Promise.all([roomsOf(db, ids, false), photosOf(db, ids)]);
+  return { ...res, items: res.items.map((p) => ({ ...presentPosition(p, rooms.filter((r) => r.positionId === p.id), photos.get(p.id)), active: p.active })) };
 }
 
 function presentPosition(p: {
   id: number; level: string; name: string; region_id: number; region_name: string; address: string; lat: number | null; lng: number | null; hours: string;
   opens_min: number; closes_min: number; description: string | null;
-}, rooms: Awaited<ReturnType<typeof roomsOf>>) {
+}, rooms: Awaited<ReturnType<typeof roomsOf>>, photos: { id: number; url: string; thumbUrl: string }[] = []) {
   return {
     id: p.id, level: p.level, name: p.name, regionId: p.region_id, regionName: p.region_name, address: p.address, lat: p.lat, lng: p.lng, hours: p.hours,
-    opensAt: hhmm(p.opens_min), closesAt: hhmm(p.closes_min), description: p.description, rooms,
+    opensAt: hhmm(p.opens_min), closesAt: hhmm(p.closes_min), description: p.description, rooms, photos,
   };
 }
 
@@ -106,7 +112,8 @@ export async function getPosition(db: Db, auth: AuthContext, id: number) {
   const p = await managedPosition(db, auth, id);
   const staff = await db.selectFrom('position_staff as s').innerJoin('accounts as a', 'a.id', 's.account_id')
     .select(['a.id', 'a.display_name']).where('s.position_id', '=', id).orderBy('a.id').execute();
-  return { ...presentPosition(p, await roomsOf(db, [id], false)), active: p.active, staff: staff.map((s) => ({ id: s.id, name: s.display_name })) };
+  const [rooms, photos] = await Promise.all([roomsOf(db, [id], false), photosOf(db, [id])]);
+  return { ...presentPosition(p, rooms, photos.get(id)), active: p.active, staff: staff.map((s) => ({ id: s.id, name: s.display_name })) };
 }
 
 export interface PositionInput {
@@ -114,13 +121,33 @@ export interface PositionInput {
   description?: string | null; staffAccountIds?: number[]; active?: boolean;
 }
 
-/** Staff on duty: active accounts whose own scope lies inside the caller's (so no one is listed at a position they cannot see). */
-async function setStaff(tx: Executor, auth: AuthContext, positionId: number, ids: number[]) {
+/**
+ * Who may be on duty at a position: active worker accounts inside the caller's scope (so no one is
+ * listed at a position they cannot see) whose own scope is on the position's line — inside its
+ * region, or the community/street above it (a community's workers staff its compound stations too).
+ */
+function staffCandidateQuery(db: Executor, auth: AuthContext, positionPath: string) {
+  return db.selectFrom('accounts as a').innerJoin('regions as g', 'g.id', 'a.scope_region_id')
+    .select(['a.id', 'a.display_name', 'g.name as region_name'])
+    .where('a.active', '=', true).where(inScope(auth, 'g.path'))
+    // region paths are ids and slashes, so `like` needs no escaping (as in core/scope.ts underPath)
+    .where((eb) => eb.or([underPath('g.path', positionPath), sql<SqlBool>`${positionPath} like g.path || '%'`]))
+    .where((eb) => eb.exists(eb.selectFrom('account_roles as r').select('r.account_id').whereRef('r.account_id', '=', 'a.id').where('r.role_code', 'in', STAFF_ROLES)));
+}
+
+/** The accounts the console offers for a position's staff on duty. */
+export async function staffCandidates(db: Db, auth: AuthContext, id: number) {
+  const p = await managedPosition(db, auth, id);
+  const rows = await staffCandidateQuery(db, auth, p.region_path).orderBy('g.path').orderBy('a.id').limit(500).execute();
+  return { items: rows.map((r) => ({ id: r.id, name: r.display_name, regionName: r.region_name })) };
+}
+
+/** Replaces the staff on duty; every account must be a candidate (staffCandidateQuery). */
+async function setStaff(tx: Executor, auth: AuthContext, positionId: number, positionPath: string, ids: number[]) {
   const unique = [...new Set(ids)];
   if (unique.length) {
-    const rows = await tx.selectFrom('accounts as a').innerJoin('regions as g', 'g.id', 'a.scope_region_id').select(['a.id', 'g.path'])
-      .where('a.id', 'in', unique).where('a.active', '=', true).execute();
-    if (rows.length !== unique.length || rows.some((r) => !isInScope(auth, r.path))) throw fieldError('staffAccountIds', 'no_such_account');
+    const rows = await staffCandidateQuery(tx, auth, positionPath).where('a.id', 'in', unique).execute();
+    if (rows.length !== unique.length) throw fieldError('staffAccountIds', 'not_staff_candidate');
   }
   await tx.deleteFrom('position_staff').where('position_id', '=', positionId).execute();
   if (unique.length) await tx.insertInto('position_staff').values(unique.map((account_id) => ({ position_id: positionId, account_id }))).execute();
@@ -142,7 +169,7 @@ export async function createPosition(db: Db, auth: AuthContext, actor: Actor, b:
       level: b.level, name: b.name, region_id: region.id, region_path: region.path, address: b.address, lat: b.lat ?? null, lng: b.lng ?? null,
       hours: b.hours ?? '', ...hoursOf(b), description: b.description ?? null, active: b.active ?? true,
     }).returning('id').executeTakeFirstOrThrow();
-    if (b.staffAccountIds) await setStaff(tx, auth, row.id, b.staffAccountIds);
+    if (b.staffAccountIds) await setStaff(tx, auth, row.id, region.path, b.staffAccountIds);
     await appendAudit(tx, actor, { action: 'position.create', targetType: 'service_position', targetId: row.id, summary: { name: b.name, level: b.level, regionId: region.id } });
     return { id: row.id };
   });
@@ -158,8 +185,8 @@ export async function updatePosition(db: Db, auth: AuthContext, actor: Actor, id
     }
     if (b.opensAt != null || b.closesAt != null) Object.assign(set, hoursOf(b, cur));
     await tx.updateTable('service_positions').set(set).where('id', '=', id).execute();
-    if (b.staffAccountIds) await setStaff(tx, auth, id, b.staffAccountIds);
-    await appendAudit(tx, actor, { action: 'position.update', targetType: 'service_position', targetId: id, summary: { name: p.name, changed: Object.keys(b) } });
+    if (b.staffAccountIds) await setStaff(tx, auth, id, p.region_path, b.staffAccountIds);
+    await appendAudit(tx, actor, { action: 'position.update', targetType: 'service_position', targetId: id, summary: { name: p.name, changed: Object.keys(b), ...(b.staffAccountIds && { staffAccountIds: [...new Set(b.staffAccountIds)] }) } });
     return { id };
   });
 }

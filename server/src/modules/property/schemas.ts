@@ -16,9 +16,11 @@ export const bookingStatus = z.enum(['pending', 'confirmed', 'checked_in', 'canc
 
 export const roomRules = z.object({ whoMayBook: code(whoMayBook), advanceDays: int, maxMinutes: int, needsApproval: z.boolean() });
 export const room = z.object({ id: int, positionId: int, name: z.string(), kind: code(roomKind), capacity: int, equipment: z.array(z.string()), rules: roomRules, active: z.boolean() });
+export const positionPhoto = z.object({ id: int, url: z.string().describe('公开地址'), thumbUrl: z.string() });
 export const position = z.object({
   id: int, level: code(positionLevel), name: z.string(), regionId: int, regionName: z.string(), address: z.string(),
   lat: z.number().nullable(), lng: z.number().nullable(), hours: z.string(), opensAt: z.string(), closesAt: z.string(), description: z.string().nullable(), rooms: z.array(room),
+  photos: z.array(positionPhoto).describe('阵地照片（公开，至多 9 张）'),
 });
 /** The console's row: inactive positions and rooms too. */
 export const managedPosition = position.extend({ active: z.boolean() });
@@ -57,6 +59,9 @@ export const positionResponses = {
   bookings: { 200: pageOf(booking) },
   stats: { 200: bookingStats },
   statsExport: { 200: binary(XLSX, '功能室使用统计') },
+  photo: { 200: binary('image/*', '阵地照片（已去除位置信息；thumb=1 为 WebP 缩略图）') },
+  photos: { 200: z.object({ photos: z.array(positionPhoto) }) },
+  staffCandidates: { 200: itemsOf(z.object({ id: int, name: z.string(), regionName: z.string().describe('账号辖区') })) },
 };
 
 // ---- service requests
@@ -74,6 +79,15 @@ export const serviceType = z.object({
   code: z.string(), name: z.string(), group: z.string(), description: z.string().nullable(), slaHours: int, team: code(requestTeam), teamName: z.string(),
   attributes: z.array(attributeDef),
 });
+/** The console's row of a category: inactive ones too, with what the edit dialog needs. */
+export const managedServiceType = serviceType.extend({
+  id: int, allianceUnitId: int.nullable(), keywords: z.string().nullable(), active: z.boolean(), sort: int,
+});
+export const serviceTypeResponses = {
+  managed: { 200: itemsOf(managedServiceType) },
+  created: { 201: z.object({ id: int, code: z.string() }) },
+  updated: { 200: z.object({ id: int, code: z.string() }) },
+};
 export const requestListItem = z.object({
   id: int, status: requestCode, statusName: z.string(), serviceCode: z.string(), serviceName: z.string(), group: z.string(), team: code(requestTeam), teamName: z.string(),
   description: z.string(), compoundName: z.string().nullable(), slaHours: int, dueAt: instant, overdue: z.boolean(), escalationLevel: int.describe('0 无，1 已升级至社区，2 已升级至街道'),
