@@ -9,6 +9,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
 import { frameworkErrors, installErrorHandling } from './core/errors.js';
+import { loadSecretKey, secretBox, type SecretBox } from './core/secret-box.js';
 import { GUARDED_PREFIXES, installAuth, isGuardedUrl } from './core/auth/plugin.js';
 import { sharedSecret } from './core/auth/secrets.js';
 import { installInputGuard } from './core/input-guard.js';
@@ -24,6 +25,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     dbh: DbHandle;
     config: Config;
+    secrets: SecretBox;
     /** Cross-instance events (LISTEN/NOTIFY). */
     events: EventBus;
     /** Uploaded files (DATA_DIR/files). */
@@ -59,6 +61,7 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   app.decorate('modules', MODULES);
   app.decorate('events', new EventBus(dbh));
   app.decorate('files', diskStore(path.join(config.dataDir, 'files')));
+  app.decorate('secrets', secretBox(loadSecretKey(config)));
   app.addHook('onClose', async () => { await app.events.close(); });
   app.addHook('onRoute', (route) => {
     const cfg = (route.config ?? {}) as { public?: boolean; permission?: string };

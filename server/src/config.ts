@@ -19,6 +19,8 @@ export interface Config {
   wechatOaToken?: string;
   wechatOaAesKey?: string;
   wechatOaAppId?: string;
+  /** REDCOM_SECRET_KEY: encrypts stored credentials and derives the exchange log's signing key; unset in development: generated into DATA_DIR. */
+  secretKey?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -35,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechatOaToken: env.WECHAT_OA_TOKEN || undefined,
     wechatOaAesKey: parseAesKey(env.WECHAT_OA_AES_KEY || undefined, env.WECHAT_OA_APPID || undefined),
     wechatOaAppId: env.WECHAT_OA_APPID || undefined,
+    secretKey: env.REDCOM_SECRET_KEY || undefined,
   };
 }
 

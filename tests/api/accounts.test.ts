@@ -10,7 +10,7 @@ describe('accounts and roles', () => {
 
   it('lists roles with their permission codes', async () => {
     const res = (await t.app.inject({ url: '/api/roles', headers: bearer(admin) })).json();
-    expect(res.items.map((r: any) => r.code)).toEqual(['district_admin', 'street_worker', 'community_worker', 'grid_worker', 'property_staff', 'owners_committee', 'alliance_unit', 'party_member', 'volunteer', 'resident']);
+    expect(res.items.map((r: any) => r.code)).toEqual(['district_admin', 'street_worker', 'community_worker', 'grid_worker', 'property_staff', 'owners_committee', 'alliance_unit', 'party_member', 'volunteer', 'resident', 'data_admin', 'department_user']);
     expect(res.items[0].permissions).toEqual(['*']);
   });
 

@@ -141,8 +141,11 @@ function requestOf(op: Operation, protectedIds: Set<number>, mix: boolean): fc.A
 
 /** Routes a fuzzer cannot usefully call: the SSE stream never ends; the docs UI is static. */
 const SKIP = new Set(['GET /api/wishes/events', 'GET /api/service-requests/events']);
-/** Tables whose job is to record refused requests: the sign-in throttle counts failures (issue 8, finding 4). */
-const RECORDS_REFUSALS = new Set(['auth_throttle']);
+/**
+ * Tables whose job is to record refused requests: the sign-in throttle counts failures (issue 8, finding 4);
+ * the Red Brain's exchange log records every refused read of dataset rows and every refused inbound push (issue 10).
+ */
+const RECORDS_REFUSALS = new Set(['auth_throttle', 'brain_exchange_log']);
 /** Run last for each account: they can end its session or lock it. */
 const LAST = new Set(['POST /api/auth/logout', 'POST /api/me/password']);
 

@@ -63,6 +63,7 @@ const ZONE_DEF: Record<ZoneKey, { owner: string; community: string; compound: st
 };
 const PUBLIC_STATUSES = ['published', 'claimed', 'fulfilled', 'confirmed'];
 const NA_DISTRICT = 'district scope: every region is in scope';
+const HUB = 'the Red Brain hub is district-wide: access is by department and approval (policy.ts rowAccess), not by region';
 
 interface Region { id: number; path: string; code: string; name: string; level: string; parent_id: number | null }
 interface Person { id: number; name: string; id_number: string; household_id: number; region_path: string }
@@ -866,6 +867,38 @@ const ROUTES: Record<string, Entry> = {
     url: `/api/practical-matters/${PM[z.key].accepted}/survey`, payload: { score: 3 }, rows: rowsWhere('practical_surveys', 'matter_id', PM[z.key].accepted),
     ...(z.key === 'LMY' ? { control: { as: 'member.demo' } } : {}),
   })]),
+  // Red Brain: the hub is district-wide, not regional. Its roles (data_admin, department_user) hold the district root and no demo
+  // account of this walk has them but admin (district scope); who reads what is the department's approval, walked in tests/api/brain.test.ts.
+  'GET /api/brain/departments': () => HUB,
+  'POST /api/brain/departments': () => HUB,
+  'POST /api/brain/departments/:id/accounts': () => HUB,
+  'GET /api/brain/systems': () => HUB,
+  'POST /api/brain/systems': () => HUB,
+  'GET /api/brain/datasets': () => HUB,
+  'POST /api/brain/datasets': () => HUB,
+  'GET /api/brain/datasets/:id': () => HUB,
+  'PATCH /api/brain/datasets/:id': () => HUB,
+  'GET /api/brain/datasets/:id/rows': () => HUB,
+  'GET /api/brain/datasets/:id/sample': () => HUB,
+  'POST /api/brain/datasets/:id/uploads/preview': () => HUB,
+  'POST /api/brain/datasets/:id/uploads': () => HUB,
+  'GET /api/brain/runs': () => HUB,
+  'GET /api/brain/runs/:id': () => HUB,
+  'GET /api/brain/runs/:id/rejects.xlsx': () => HUB,
+  'GET /api/brain/connectors': () => HUB,
+  'POST /api/brain/connectors': () => HUB,
+  'GET /api/brain/connectors/:id': () => HUB,
+  'PATCH /api/brain/connectors/:id': () => HUB,
+  'POST /api/brain/connectors/:id/run': () => HUB,
+  'GET /api/brain/approvals': () => HUB,
+  'POST /api/brain/approvals': () => HUB,
+  'GET /api/brain/approvals/:id': () => HUB,
+  'POST /api/brain/approvals/:id/decision': () => HUB,
+  'POST /api/brain/approvals/:id/withdraw': () => HUB,
+  'GET /api/brain/exchange-log': () => HUB,
+  'GET /api/brain/exchange-log/verify': () => HUB,
+  'GET /api/brain/exchange-log/public-key': () => HUB,
+  'POST /api/brain/inbound/:connectorKey': () => 'a source system pushes as the connector (HMAC-signed with its secret); no account or scope is involved',
 };
 
 /** Practical-matter fixtures per zone, made through the API by the zone's owner: a planned matter of the compound, and an accepted one (survey open). */

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { inputByTestId, launch, newPage, shot, signIn } from './browser.js';
+import { inputByTestId, launch, newPage, post, shot, signIn } from './browser.js';
 
 const mobile = {
   viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
@@ -16,14 +16,6 @@ const findRegion = (nodes: RegionNode[], name: string): RegionNode | undefined =
   }
   return undefined;
 };
-
-/** A POST through the page's own session (cookie + the CSRF token the app keeps in sessionStorage). */
-async function post(page: Page, url: string, body: unknown) {
-  const csrf = await page.evaluate(() => sessionStorage.getItem('rc_csrf'));
-  const res = await page.request.post(url, { data: body, headers: { 'X-CSRF-Token': csrf ?? '' } });
-  expect(res.status(), await res.text()).toBeLessThan(300);
-  return res.json();
-}
 
 describe('Red Alliance: a resource, a need, a suggestion, a project', () => {
   let browser: Browser;

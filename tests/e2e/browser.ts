@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,12 +27,21 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
-/** Fills an input marked with a test id, whether the id sits on the input or on its wrapper. */
-export const inputByTestId = (page: Page, id: string) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+/** An input (or textarea) marked with a test id, whether the id sits on it or on its wrapper; in a page or inside a part of one. */
+export const inputByTestId = (scope: Page | Locator, id: string) =>
+  scope.locator(`input[data-testid="${id}"], textarea[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first();
 
 /** The login form every app shares: username, password, submit. */
 export async function signIn(page: Page, username: string, password = 'Demo@1234') {
   await inputByTestId(page, 'login-username').fill(username);
   await inputByTestId(page, 'login-password').fill(password);
   await page.getByTestId('login-submit').click();
+}
+
+/** A POST through the page's own session (cookie + the CSRF token the app keeps in sessionStorage); a status of 300 or more fails the test. */
+export async function post(page: Page, url: string, body: unknown) {
+  const csrf = await page.evaluate(() => sessionStorage.getItem('rc_csrf'));
+  const res = await page.request.post(url, { data: body, headers: { 'X-CSRF-Token': csrf ?? '' } });
+  expect(res.status(), await res.text()).toBeLessThan(300);
+  return res.json();
 }

@@ -9,6 +9,7 @@ import { ROLES } from '../modules/index.js';
 import { createDistrictRoot } from '../modules/regions/service.js';
 import { seed, type SeedScale } from '../seed/seed.js';
 import { openConfiguredDb } from './open.js';
+import { brainCommands } from './brain.js';
 import { serve } from './serve.js';
 import { readPassword } from './prompt.js';
 import { progressReporter } from './progress.js';
@@ -104,6 +105,8 @@ program.command('audit').description('审计日志').command('verify').descripti
     process.exitCode = 1;
   }
 }));
+
+brainCommands(program, config);
 
 program.parseAsync().catch((err) => {
   console.error(`error: ${err instanceof Error ? err.message : err}`);

@@ -33,7 +33,7 @@ export async function serve(config: Config) {
   const app = await buildApp({ config, dbh, logger: log });
   // Background work whose state lives in the database, so a restart loses nothing:
   // each module's sweeps (e.g. the claim clock) and outbox delivery. Safe on every instance.
-  const deps = { db, bus: app.events, files: app.files };
+  const deps = { db, bus: app.events, files: app.files, secrets: app.secrets };
   const senders = logSenders(log);
   const every = (ms: number, what: string, fn: () => Promise<unknown>) => {
     let running = false;
@@ -47,7 +47,11 @@ export async function serve(config: Config) {
     ...MODULES.flatMap((m) => (m.sweeps ?? []).map((s) => every(s.everyMs, `${m.name}: ${s.name}`, () => s.run(deps)))),
     every(5_000, 'outbox delivery', () => deliverOutbox(db, senders)),
   ];
-  app.addHook('preClose', async () => timers.forEach(clearInterval));
+  const stops = await Promise.all(MODULES.flatMap((m) => (m.workers ?? []).map((w) => w.start(deps, log.child({ worker: `${m.name}: ${w.name}` })))));
+  app.addHook('preClose', async () => {
+    timers.forEach(clearInterval);
+    await Promise.all(stops.map((stop) => stop()));
+  });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

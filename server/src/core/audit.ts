@@ -26,7 +26,7 @@ export interface AuditEntry {
 const GENESIS = '0'.repeat(64);
 
 /** JSON with keys sorted at every level, so jsonb's reordering does not change the hash. */
-function canonical(v: unknown): string {
+export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object' && !(v instanceof Date)) {
     return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;

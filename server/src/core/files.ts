@@ -93,3 +93,13 @@ export async function saveImage(tx: Executor, store: FileStore, image: PreparedI
   }).returning(['id', 'mime', 'size', 'width', 'height']).executeTakeFirstOrThrow();
   return row;
 }
+
+/** Stores a data file (an import's upload, kept so a run can be repeated or resumed) and records the file row. */
+export async function saveDataFile(tx: Executor, store: FileStore, bytes: Buffer, mime: string, ext: string, uploadedBy: number | null): Promise<StoredFile> {
+  const key = `data/${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/${randomUUID()}.${ext}`;
+  await store.put(key, bytes);
+  return tx.insertInto('files').values({
+    storage_key: key, thumb_key: null, mime, size: bytes.length, width: null, height: null,
+    sha256: createHash('sha256').update(bytes).digest('hex'), uploaded_by: uploadedBy,
+  }).returning(['id', 'mime', 'size', 'width', 'height']).executeTakeFirstOrThrow();
+}

@@ -5,6 +5,7 @@ import type { Db, Executor } from './db.js';
 import type { EventBus } from './events.js';
 import type { FileStore } from './files.js';
 import type { Database } from './schema.js';
+import type { SecretBox } from './secret-box.js';
 
 /**
  * A module's manifest (Decidim's component.rb is the model): everything the rest of
@@ -25,6 +26,8 @@ export interface ModuleManifest {
   tables: (keyof Database)[];
   /** Idempotent sweeps over the module's tables; `serve` runs them on a timer in every instance. */
   sweeps?: Sweep[];
+  /** Long-lived background work (queues, broker subscriptions) that `serve` starts in every instance and stops on shutdown. */
+  workers?: Worker[];
   /** Who may read a stored file attached to this module's rows; undefined when the file is not the module's. */
   fileReaders?: FileReader[];
   /** Numbers for the cockpit overview, counted inside the caller's scope (a region path prefix). */
@@ -33,7 +36,9 @@ export interface ModuleManifest {
   seed?: (tx: Executor, demo: DemoContext) => Promise<Record<string, number> | void>;
 }
 
-export interface ModuleDeps { db: Db; bus: EventBus | null; files: FileStore }
+export interface ModuleDeps { db: Db; bus: EventBus | null; files: FileStore; secrets: SecretBox }
+export interface Worker { name: string; start: (deps: ModuleDeps, log: WorkerLog) => Promise<() => Promise<void>> }
+export interface WorkerLog { info(obj: object, msg?: string): void; error(obj: object, msg?: string): void }
 export interface Sweep { name: string; everyMs: number; run: (deps: ModuleDeps) => Promise<unknown> }
 export type FileReader = (db: Db, auth: AuthContext, fileId: number) => Promise<boolean | undefined>;
 

@@ -3,6 +3,7 @@ import type { ModuleManifest } from '../core/module.js';
 import { allianceModule } from './alliance/module.js';
 import { verifiedUnitsOnly } from './alliance/service.js';
 import { auditModule } from './audit/module.js';
+import { brainModule } from './brain/module.js';
 import { cockpitModule } from './cockpit/module.js';
 import { consultModule } from './consult/module.js';
 import { orgsModule } from './orgs/module.js';
@@ -17,7 +18,7 @@ import { wishesModule } from './wishes/module.js';
  * routes, the roles table is built from their grants, `serve` runs their sweeps, the
  * files route asks their readers, the cockpit merges their numbers, the seed runs their steps.
  */
-export const MODULES: ModuleManifest[] = [regionsModule, orgsModule, peopleModule, auditModule, wishesModule, consultModule, allianceModule, propertyModule, cockpitModule];
+export const MODULES: ModuleManifest[] = [regionsModule, orgsModule, peopleModule, auditModule, wishesModule, consultModule, allianceModule, propertyModule, brainModule, cockpitModule];
 
 // Cross-module rules wired here, so that neither module imports the other for them.
 addClaimGate(verifiedUnitsOnly);

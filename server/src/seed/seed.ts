@@ -264,6 +264,12 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
       { username: 'unit.demo', name: '盐南数智科技有限公司', role: 'alliance_unit', scope: streets.HH, orgId: orgs['E-SZ'] },
       { username: 'member.demo', name: '党员（演示）', role: 'party_member', scope: lm, personId: memberRow.id, orgId: orgs['P-LMY'] },
       { username: 'resident.demo', name: '居民（演示）', role: 'resident', scope: compounds.XSW, personId: residentRow.id },
+      // The Red Brain's data administrator and department users (the brain seed links each to its department).
+      { username: 'data.admin', name: '市大数据管理局数据管理员', role: 'data_admin', scope: district },
+      { username: 'dept.minzheng', name: '市民政局数据专员', role: 'department_user', scope: district },
+      { username: 'dept.weijian', name: '市卫健委数据专员', role: 'department_user', scope: district },
+      { username: 'dept.gongan', name: '市公安局数据专员', role: 'department_user', scope: district },
+      { username: 'dept.huanghai', name: '黄海街道数据专员', role: 'department_user', scope: district },
     ];
     for (const a of accounts) {
       // Accounts of residents carry the person's name and phone, so they can sign in by phone too.

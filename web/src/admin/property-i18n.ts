@@ -92,8 +92,8 @@ export const propertyMessages = {
     },
     open311: {
       title: 'Open311 客户端密钥', intro: '为 12345 热线等外部系统签发 Open311 GeoReport v2 接口的 api_key。密钥只显示一次，系统中只保存其哈希。',
-      name: '客户端名称', namePh: '如：12345 热线', issue: '签发密钥', issued: '密钥已签发', keyTitle: '新密钥：{name}', keyOnce: '请立即复制并妥善保存，关闭后无法再次查看。',
-      copy: '复制', copied: '已复制到剪贴板', copyFailed: '复制失败，请手动选择后复制', clients: '已签发的客户端', createdAt: '签发时间', createdBy: '签发人',
+      name: '客户端名称', namePh: '如：12345 热线', issue: '签发密钥', issued: '密钥已签发', keyTitle: '新密钥：{name}', keyOnce: '请立即复制并妥善保存，关闭后无法再次查看。', apiKey: 'api_key',
+      clients: '已签发的客户端', createdAt: '签发时间', createdBy: '签发人',
       state: '状态', live: '有效', revokedAt: '{at} 吊销', revoke: '吊销', revokeConfirm: '吊销「{name}」的密钥？吊销后它提交的报事将被拒绝。', revoked: '已吊销',
       nameRequired: '请填写客户端名称', endpoint: '接口地址',
     },
@@ -176,8 +176,8 @@ export const propertyMessages = {
     },
     open311: {
       title: 'Open311 client keys', intro: 'Issue api_keys of the Open311 GeoReport v2 interface to outside systems such as the 12345 hotline. A key is shown once; only its hash is stored.',
-      name: 'Client name', namePh: 'e.g. 12345 hotline', issue: 'Issue key', issued: 'Key issued', keyTitle: 'New key: {name}', keyOnce: 'Copy it now and keep it safe: it cannot be shown again.',
-      copy: 'Copy', copied: 'Copied to the clipboard', copyFailed: 'Could not copy; select the key and copy it by hand', clients: 'Issued clients', createdAt: 'Issued', createdBy: 'Issued by',
+      name: 'Client name', namePh: 'e.g. 12345 hotline', issue: 'Issue key', issued: 'Key issued', keyTitle: 'New key: {name}', keyOnce: 'Copy it now and keep it safe: it cannot be shown again.', apiKey: 'api_key',
+      clients: 'Issued clients', createdAt: 'Issued', createdBy: 'Issued by',
       state: 'State', live: 'Active', revokedAt: 'Revoked {at}', revoke: 'Revoke', revokeConfirm: 'Revoke the key of “{name}”? Requests it submits will be refused.', revoked: 'Revoked',
       nameRequired: 'Enter a client name', endpoint: 'Endpoint',
     },

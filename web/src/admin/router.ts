@@ -12,6 +12,9 @@ declare module 'vue-router' {
   }
 }
 
+/** Groups of the side menu: their members are shown together, under the group's title, where the first one stands. */
+export const menuGroups = { brain: { title: 'menu.brain', icon: 'Cpu' } } as const;
+
 /** The side menu, in order; each page is its own chunk. */
 export const menu = [
   { name: 'home', path: '', title: 'menu.home', icon: 'HomeFilled', component: () => import('./views/DashboardView.vue') },
@@ -37,6 +40,12 @@ export const menu = [
   { name: 'alliance-units', path: 'alliance/units', title: 'menu.allianceUnits', icon: 'Flag', permission: 'alliance:manage', component: () => import('./views/AllianceUnitsView.vue') },
   { name: 'alliance-assignment', path: 'alliance/assignment', title: 'menu.allianceAssignment', icon: 'Finished', permission: 'alliance:manage', component: () => import('./views/AllianceAssignmentView.vue') },
   { name: 'stations', path: 'stations', title: 'menu.stations', icon: 'MapLocation', permission: 'station:manage', component: () => import('./views/StationsView.vue') },
+  // Red Brain (红色大脑): one group in the side menu.
+  { name: 'brain-registry', path: 'brain/registry', title: 'menu.brainRegistry', icon: 'OfficeBuilding', group: 'brain', permission: 'brain:use', component: () => import('./views/BrainRegistryView.vue') },
+  { name: 'brain-catalogue', path: 'brain/datasets', title: 'menu.brainCatalogue', icon: 'Coin', group: 'brain', permission: 'brain:use', component: () => import('./views/BrainCatalogueView.vue') },
+  { name: 'brain-connectors', path: 'brain/connectors', title: 'menu.brainConnectors', icon: 'Connection', group: 'brain', permission: 'brain:manage', component: () => import('./views/BrainConnectorsView.vue') },
+  { name: 'brain-approvals', path: 'brain/approvals', title: 'menu.brainApprovals', icon: 'Stamp', group: 'brain', permission: 'brain:use', component: () => import('./views/BrainApprovalsView.vue') },
+  { name: 'brain-exchange-log', path: 'brain/exchange-log', title: 'menu.brainExchangeLog', icon: 'Document', group: 'brain', permission: 'brain:manage', component: () => import('./views/BrainExchangeLogView.vue') },
   { name: 'people', path: 'people', title: 'menu.people', icon: 'User', permission: 'people:read', component: () => import('./views/PeopleView.vue') },
   { name: 'accounts', path: 'accounts', title: 'menu.accounts', icon: 'Key', permission: 'account:read', component: () => import('./views/AccountsView.vue') },
   { name: 'audit', path: 'audit', title: 'menu.audit', icon: 'Document', permission: 'audit:read', component: () => import('./views/AuditView.vue') },
@@ -62,6 +71,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'requests/:id(\\d+)', name: 'request', component: () => import('./views/RequestView.vue'), meta: { title: 'menu.request', permission: 'request:handle', menu: 'requests' } },
       { path: 'practical-matters/:id(\\d+)', name: 'practical-matter', component: () => import('./views/PracticalMatterView.vue'), meta: { title: 'menu.practicalMatter', permission: 'practical:manage', menu: 'practical-matters' } },
       { path: 'compounds/:regionId(\\d+)', name: 'compound', component: () => import('./views/CompoundView.vue'), meta: { title: 'menu.compound', permission: 'compound:read', menu: 'compounds' } },
+      { path: 'brain/datasets/:id(\\d+)', name: 'brain-dataset', component: () => import('./views/BrainDatasetView.vue'), meta: { title: 'menu.brainDataset', permission: 'brain:use', menu: 'brain-catalogue' } },
       { path: 'alliance/projects/:id(\\d+)', name: 'alliance-project', component: () => import('./views/AllianceProjectView.vue'), meta: { title: 'menu.allianceProject', permission: 'alliance:manage', menu: 'alliance-lists' } },
       { path: 'forbidden', name: 'forbidden', component: () => import('./views/StatusView.vue'), props: { kind: 'forbidden' }, meta: { title: 'admin.forbidden' } },
       { path: ':pathMatch(.*)*', name: 'notFound', component: () => import('./views/StatusView.vue'), props: { kind: 'notFound' }, meta: { title: 'admin.notFound' } },

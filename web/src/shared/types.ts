@@ -48,7 +48,7 @@ export type AuditVerify = Wire<typeof audit.auditVerify>;
 export type PiAccess = Wire<typeof audit.piAccess>;
 
 /** The overview's own numbers (each module may add a map of counts under a key of its own). */
-export type CockpitOverview = Wire<typeof cockpit.cockpitOverviewCore>;
+export type CockpitOverview = Wire<typeof cockpit.cockpitOverviewCore> & { [module: string]: unknown };
 
 /* ── Micro-wishes (点亮微心愿) ─────────────────────────────────────────── */
 

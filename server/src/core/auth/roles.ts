@@ -21,6 +21,8 @@ export const ROLE_DEFS = [
   { code: 'party_member', zh: '党员', en: 'Party member' },
   { code: 'volunteer', zh: '志愿者（已认证）', en: 'Verified volunteer' },
   { code: 'resident', zh: '居民', en: 'Resident' },
+  { code: 'data_admin', zh: '数据管理员', en: 'Data administrator' },
+  { code: 'department_user', zh: '部门数据用户', en: 'Department data user' },
 ] as const;
 export type RoleCode = (typeof ROLE_DEFS)[number]['code'];
 

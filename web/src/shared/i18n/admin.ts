@@ -6,7 +6,7 @@ export const admin = {
     admin: {
       title: '管理后台', loginTitle: '红色社区 · 管理后台', loginSubtitle: '党建引领 · 基层治理一体化平台',
       cockpit: '城市驾驶舱', forbidden: '您没有访问此页面的权限', notFound: '页面不存在', backHome: '返回首页',
-      scope: '数据范围', lastLogin: '上次登录',
+      scope: '数据范围', lastLogin: '上次登录', copy: '复制', copied: '已复制到剪贴板', copyFailed: '复制失败，请手动选择后复制',
     },
     menu: {
       home: '首页概览', regions: '区域管理', orgs: '组织架构', people: '人员管理', accounts: '账号与角色', audit: '审计日志',
@@ -79,7 +79,7 @@ export const admin = {
     admin: {
       title: 'Admin console', loginTitle: 'Red Community · Admin', loginSubtitle: 'Party-led community governance platform',
       cockpit: 'City cockpit', forbidden: 'You do not have access to this page', notFound: 'Page not found', backHome: 'Back to home',
-      scope: 'Data scope', lastLogin: 'Last sign-in',
+      scope: 'Data scope', lastLogin: 'Last sign-in', copy: 'Copy', copied: 'Copied to the clipboard', copyFailed: 'Could not copy; select the text and copy it by hand',
     },
     menu: {
       home: 'Overview', regions: 'Regions', orgs: 'Organisations', people: 'People', accounts: 'Accounts & roles', audit: 'Audit log',
