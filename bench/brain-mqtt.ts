@@ -1,12 +1,30 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { connectAsync } from 'mqtt';
 import type { ModuleDeps } from '../server/src/core/module.js';
 import { mqttWorker } from '../server/src/modules/brain/mqtt.js';
 
 /**
- * The MQTT part of bench/brain.ts: a probe-sightings dataset and an mqtt connector on the machine's
- * broker, the connector's worker started in this process, M sightings published with QoS 1 from a
- * separate client; timed from the first publish until the M-th row is committed.
+ * The MQTT part of bench/brain.ts: a probe-sightings dataset and an mqtt connector on a Mosquitto of
+ * its own (the packaged config caps a subscriber's queue at 1,000 messages and drops the rest of a
+ * burst; this one is unlimited, as a broker feeding the hub should be), the connector's worker started
+ * in this process, M sightings published with QoS 1 from a separate client; timed from the first
+ * publish until the M-th row is committed.
  */
+async function startBroker() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redcom-bench-mqtt-'));
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  const conf = path.join(dir, 'mosquitto.conf');
+  fs.writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_queued_messages 0', 'max_inflight_messages 0', 'persistence false', ''].join('\n'));
+  const proc = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  const open = () => new Promise<boolean>((resolve) => { const c = net.connect(port, '127.0.0.1', () => { c.end(); resolve(true); }).on('error', () => resolve(false)); });
+  for (let i = 0; i < 100 && !(await open()); i++) await new Promise((r) => setTimeout(r, 50));
+  return { url: `mqtt://127.0.0.1:${port}`, stop() { proc.kill('SIGTERM'); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
 export async function benchMqtt(deps: ModuleDeps, systemId: number, m: number) {
   const { db } = deps;
   const fields = [
@@ -17,9 +35,10 @@ export async function benchMqtt(deps: ModuleDeps, systemId: number, m: number) {
     system_id: systemId, name: '基准探针发现记录', fields: JSON.stringify(fields), key_fields: ['probeId', 'macHash', 'seenAt'], share_type: 'conditional',
     legal_basis: 'public_health', purpose: '基准测试', retention_days: 14, time_field: 'seenAt',
   }).returning('id').executeTakeFirstOrThrow();
+  const broker = await startBroker();
   const prefix = `bench/${Date.now().toString(36)}`;
   await db.insertInto('brain_connectors').values({
-    key: `mqtt-bench-${Date.now().toString(36)}`, name: '基准 MQTT', kind: 'mqtt', dataset_id: ds.id, config: JSON.stringify({ url: 'mqtt://127.0.0.1:1883', topic: `${prefix}/+/sightings` }), secret: null,
+    key: `mqtt-bench-${Date.now().toString(36)}`, name: '基准 MQTT', kind: 'mqtt', dataset_id: ds.id, config: JSON.stringify({ url: broker.url, topic: `${prefix}/+/sightings` }), secret: null,
   }).execute();
   const quiet = { info() {}, error(o: object, msg?: string) { console.error(msg, o); } };
   const stop = await mqttWorker.start(deps, quiet);
@@ -32,7 +51,7 @@ export async function benchMqtt(deps: ModuleDeps, systemId: number, m: number) {
       await new Promise((r) => setTimeout(r, 100));
     }
     await new Promise((r) => setTimeout(r, 500));
-    const pub = await connectAsync('mqtt://127.0.0.1:1883', { clientId: `bench-pub-${process.pid}` });
+    const pub = await connectAsync(broker.url, { clientId: `bench-pub-${process.pid}` });
     const t0 = performance.now();
     const base = Date.parse('2026-11-20T08:00:00Z');
     const sends: Promise<unknown>[] = [];
@@ -48,5 +67,6 @@ export async function benchMqtt(deps: ModuleDeps, systemId: number, m: number) {
     return { stored, ms };
   } finally {
     await stop();
+    broker.stop();
   }
 }

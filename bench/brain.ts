@@ -6,11 +6,11 @@
  *     then the same file again (every row unchanged: the cost of a repeated import);
  *  2. SQL pull: a MariaDB table of N rows synced by the connector vs. reading the same rows with the
  *     driver and inserting them plainly; then an incremental run after 1% of the rows changed;
- *  3. MQTT: M probe sightings published with QoS 1 to the machine's broker and stored by the
+ *  3. MQTT: M probe sightings published with QoS 1 to a broker and stored by the
  *     connector's worker (ack after commit, batched upserts) vs. a plain INSERT of M rows.
  *   npm run bench:brain                # PGlite in a temporary directory
  *   BENCH_PG=1 npm run bench:brain     # a throwaway PostgreSQL database (BENCH_PG_URL, default postgres://root@127.0.0.1:5432/postgres)
- *   BENCH_ROWS (100000), BENCH_MQTT (10000); MariaDB at 127.0.0.1:3306 (root), Mosquitto at 127.0.0.1:1883.
+ *   BENCH_ROWS (100000), BENCH_MQTT (10000); MariaDB at 127.0.0.1:3306 (root); the `mosquitto` binary (a broker of its own).
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -42,7 +42,9 @@ describe('redcom serve', () => {
   });
 
   it('in production nothing demo is seeded, no default password works, and the first admin comes from the CLI', async () => {
-    const env = { DATA_DIR: path.join(tmp, 'prod'), NODE_ENV: 'production' };
+    // The hub's secret key must be given in production (every instance shares it); without it the server does not start.
+    await expect(startServer({ DATA_DIR: path.join(tmp, 'prod'), NODE_ENV: 'production' }, freePort())).rejects.toThrow(/REDCOM_SECRET_KEY is required in production/);
+    const env = { DATA_DIR: path.join(tmp, 'prod'), NODE_ENV: 'production', REDCOM_SECRET_KEY: 'ab'.repeat(32) };
     const port = freePort();
     const s = await startServer(env, port);
     try {

@@ -6,6 +6,7 @@ import { syncRoles } from '../modules/people/accounts.js';
 import { MODULES, ROLES } from '../modules/index.js';
 import { seed } from '../seed/seed.js';
 import { deliverOutbox, logSenders } from '../core/notify.js';
+import { loadSecretKey } from '../core/secret-box.js';
 import { openConfiguredDb } from './open.js';
 
 /**
@@ -15,6 +16,7 @@ import { openConfiguredDb } from './open.js';
  */
 export async function serve(config: Config) {
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  loadSecretKey(config); // fails fast in production when REDCOM_SECRET_KEY is missing, before any migration
   const dbh = await openConfiguredDb(config);
   const { db } = dbh;
   await syncRoles(db, ROLES);

@@ -4,9 +4,9 @@ import type { Db, Executor } from '../../core/db.js';
 import { findBadField } from '../../core/input-guard.js';
 import type { ModuleDeps, Worker, WorkerLog } from '../../core/module.js';
 import { connectorSecrets } from './connectors.js';
-import { appendExchange, contentHasher } from './exchange-log.js';
+import { contentHasher } from './exchange-log.js';
 import { normaliseRow, upsertRows, type DatasetShape, type NormalRow } from './ingest.js';
-import { MAX_ATTEMPTS, type RunRow } from './runs.js';
+import { MAX_ATTEMPTS, recordRunEnd, type RunRow } from './runs.js';
 import type { DatasetField } from './tables.js';
 
 /**
@@ -93,21 +93,12 @@ function openRun(tx: Executor, connectorId: number, datasetId: number) {
   }).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Ends a run: status, the dataset's row count, and its exchange-log record. */
+/** Ends a session's run: its status, then what every run's end records (runs.ts). */
 async function closeRun(tx: Executor, deps: ModuleDeps, runId: number, sha: string | null, error: string | null, at: Date | null = null) {
   const run = await tx.updateTable('brain_runs').set({
     status: error ? 'failed' : 'succeeded', stage: error ? 'failed' : 'done', ...(error ? {} : { progress: 1 }), error, content_sha256: sha, finished_at: at ?? new Date(),
   }).where('id', '=', runId).where('status', '=', 'running').returningAll().executeTakeFirst();
-  if (!run) return;
-  const n = await tx.selectFrom('brain_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', run.dataset_id).executeTakeFirstOrThrow();
-  await tx.updateTable('brain_datasets').set({ row_count: Number(n.n) }).where('id', '=', run.dataset_id).execute();
-  const owner = await tx.selectFrom('brain_datasets').innerJoin('brain_systems', 'brain_systems.id', 'brain_datasets.system_id')
-    .select(['brain_systems.department_id', 'brain_systems.id as system_id']).where('brain_datasets.id', '=', run.dataset_id).executeTakeFirstOrThrow();
-  await appendExchange(tx, deps.secrets, {
-    kind: 'run', outcome: error ? 'failed' : 'ok', departmentId: owner.department_id, systemId: owner.system_id, datasetId: run.dataset_id, connectorId: run.connector_id,
-    runId: run.id, rowCount: run.inserted + run.updated, contentSha256: sha,
-    detail: { runKind: 'mqtt', rowsIn: run.rows_in, inserted: run.inserted, updated: run.updated, unchanged: run.unchanged, rejected: run.rejected, ...(error ? { error } : {}) },
-  });
+  if (run) await recordRunEnd(tx, deps.secrets, run, sha, error);
 }
 
 async function closeOrphanedRuns(deps: ModuleDeps, own: number[]) {

@@ -24,7 +24,7 @@ export async function createDepartment(db: Db, auth: AuthContext, actor: Actor, 
     return await db.transaction().execute(async (tx) => {
       const d = await tx.insertInto('brain_departments').values({ name: b.name, code: b.code, level: b.level ?? 'district' }).returningAll().executeTakeFirstOrThrow();
       await appendAudit(tx, actor, { action: 'brain.department.create', targetType: 'brain_department', targetId: d.id, summary: { name: d.name, code: d.code } });
-      return { ...d, systems: 0, datasets: 0, accounts: 0 };
+      return { id: d.id, code: d.code, name: d.name, level: d.level, createdAt: d.created_at, systems: 0, datasets: 0, accounts: 0 };
     });
   } catch (e) {
     if (unique(e)) throw fieldError(String((e as { constraint?: string }).constraint ?? '').includes('code') ? 'code' : 'name', 'taken', undefined, 409);
@@ -34,7 +34,7 @@ export async function createDepartment(db: Db, auth: AuthContext, actor: Actor, 
 
 export async function listDepartments(db: Db, q: PageQuery & { q?: string; level?: string }) {
   let qb = db.selectFrom('brain_departments as d').select((eb) => [
-    'd.id', 'd.code', 'd.name', 'd.level', 'd.created_at',
+    'd.id', 'd.code', 'd.name', 'd.level', 'd.created_at as createdAt',
     eb.selectFrom('brain_systems').select(eb.fn.countAll<number>().as('n')).whereRef('department_id', '=', 'd.id').as('systems'),
     eb.selectFrom('brain_datasets').innerJoin('brain_systems', 'brain_systems.id', 'brain_datasets.system_id').select(eb.fn.countAll<number>().as('n')).whereRef('brain_systems.department_id', '=', 'd.id').as('datasets'),
     eb.selectFrom('brain_department_accounts').select(eb.fn.countAll<number>().as('n')).whereRef('department_id', '=', 'd.id').as('accounts'),

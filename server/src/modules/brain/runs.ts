@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db } from '../../core/db.js';
+import type { Db, Executor } from '../../core/db.js';
+import type { SecretBox } from '../../core/secret-box.js';
 import { notFound } from '../../core/errors.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
 import type { ModuleDeps } from '../../core/module.js';
@@ -134,18 +135,24 @@ async function finish(deps: ModuleDeps, run: RunRow, counts: RunCounts, sha: str
       status, error, content_sha256: sha, finished_at: retry ? null : new Date(), stage: error == null ? 'done' : retry ? 'retrying' : 'failed',
       next_attempt_at: retry ? sql<Date>`now() + make_interval(secs => ${30 * 4 ** (run.attempt - 1)})` : sql<Date>`now()`,
     }).where('id', '=', run.id).returningAll().executeTakeFirstOrThrow();
-    const rowCount = await tx.selectFrom('brain_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', run.dataset_id).executeTakeFirstOrThrow();
-    await tx.updateTable('brain_datasets').set({ row_count: Number(rowCount.n), ...(error == null ? { last_sync_at: new Date() } : {}) }).where('id', '=', run.dataset_id).execute();
-    if (!retry) {
-      const ds = await tx.selectFrom('brain_datasets').innerJoin('brain_systems', 'brain_systems.id', 'brain_datasets.system_id')
-        .select(['brain_systems.department_id', 'brain_systems.id as system_id']).where('brain_datasets.id', '=', run.dataset_id).executeTakeFirstOrThrow();
-      await appendExchange(tx, deps.secrets, {
-        kind: 'run', outcome: error == null ? 'ok' : 'failed', departmentId: ds.department_id, systemId: ds.system_id, accountId: run.created_by,
-        datasetId: run.dataset_id, connectorId: run.connector_id, runId: run.id, rowCount: counts.inserted + counts.updated, contentSha256: sha,
-        detail: { runKind: run.kind, mode: run.mode, rowsIn: counts.rowsIn, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, rejected: counts.rejected, deleted: counts.deleted, attempt: run.attempt, ...(error ? { error } : {}) },
-      });
-    }
+    if (!retry) await recordRunEnd(tx, deps.secrets, done, sha, error);
     return done;
+  });
+}
+
+/**
+ * The end of a run, whoever ran it (the queue, or the MQTT worker closing a session): the dataset's
+ * row count, its last sync when the run succeeded, and the run's exchange-log record.
+ */
+export async function recordRunEnd(tx: Executor, secrets: SecretBox, run: RunRow, sha: string | null, error: string | null) {
+  const rowCount = await tx.selectFrom('brain_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', run.dataset_id).executeTakeFirstOrThrow();
+  await tx.updateTable('brain_datasets').set({ row_count: Number(rowCount.n), ...(error == null ? { last_sync_at: new Date() } : {}) }).where('id', '=', run.dataset_id).execute();
+  const ds = await tx.selectFrom('brain_datasets').innerJoin('brain_systems', 'brain_systems.id', 'brain_datasets.system_id')
+    .select(['brain_systems.department_id', 'brain_systems.id as system_id']).where('brain_datasets.id', '=', run.dataset_id).executeTakeFirstOrThrow();
+  await appendExchange(tx, secrets, {
+    kind: 'run', outcome: error == null ? 'ok' : 'failed', departmentId: ds.department_id, systemId: ds.system_id, accountId: run.created_by,
+    datasetId: run.dataset_id, connectorId: run.connector_id, runId: run.id, rowCount: run.inserted + run.updated, contentSha256: sha,
+    detail: { runKind: run.kind, mode: run.mode, rowsIn: run.rows_in, inserted: run.inserted, updated: run.updated, unchanged: run.unchanged, rejected: run.rejected, deleted: run.deleted, attempt: run.attempt, ...(error ? { error } : {}) },
   });
 }
 

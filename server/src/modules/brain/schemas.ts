@@ -19,7 +19,7 @@ export const approvalStatus = z.enum(['pending', 'approved', 'rejected', 'withdr
 
 export const datasetField = z.object({ name: z.string(), label: z.string().optional(), type: fieldType, personal: personalLevel, key: z.boolean().optional() });
 
-const department = z.object({ id: int, code: z.string(), name: z.string(), level: code(departmentLevel), systems: int, datasets: int, accounts: int, created_at: instant });
+const department = z.object({ id: int, code: z.string(), name: z.string(), level: code(departmentLevel), systems: int, datasets: int, accounts: int, createdAt: instant });
 const system = z.object({ id: int, code: z.string(), name: z.string(), description: z.string().nullable(), departmentId: int, departmentName: z.string(), datasets: int, createdAt: instant });
 const ref = z.object({ id: int, name: z.string() });
 const runSummary = z.object({
