@@ -99,7 +99,7 @@ async function main() {
       line('baseline: COPY FROM the CSV (PGlite)', N, copy.ms);
     }
     const importFile = async () => {
-      const stored = await dbh.db.transaction().execute((tx) => saveDataFile(tx, deps.files, Buffer.from(csv), 'text/csv', 'csv', null));
+      const stored = await saveDataFile(dbh.db, deps.files, Buffer.from(csv), 'text/csv', 'csv', null);
       const runId = await enqueueRun(dbh.db, { datasetId: fileDs, kind: 'file', fileId: stored.id, fileName: 'bench.csv', mapping: null });
       const run = await executeRun(deps, (await claimRun(dbh.db, runId))!);
       if (run.status !== 'succeeded') throw new Error(`file run failed: ${run.error}`);

@@ -38,10 +38,9 @@ export function brainCommands(program: Command, config: Config) {
       const shape = await loadDatasetShape(db, ds.id);
       const bytes = fs.readFileSync(file);
       const kind = sniffDataFile(bytes);
-      const saved = await db.selectFrom('brain_datasets').select('upload_mapping').where('id', '=', shape.id).executeTakeFirstOrThrow();
-      const mapping = resolveMapping(await headerOf(bytes), shape.fields, o.mapping ? JSON.parse(o.mapping) : null, typeof saved.upload_mapping === 'string' ? JSON.parse(saved.upload_mapping) : saved.upload_mapping);
+      const mapping = resolveMapping(await headerOf(bytes), shape.fields, o.mapping ? JSON.parse(o.mapping) : null, shape.upload_mapping);
       requireKeyMapped(shape, mapping);
-      const stored = await db.transaction().execute((tx) => saveDataFile(tx, deps.files, bytes, kind === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', kind, null));
+      const stored = await saveDataFile(db, deps.files, bytes, kind === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', kind, null);
       const runId = await enqueueRun(db, { datasetId: shape.id, kind: 'file', fileId: stored.id, fileName: path.basename(file), mapping });
       const run = await claimRun(db, runId);
       if (!run) throw new Error(`run ${runId} was taken by a running server; follow it in the console`);

@@ -10,6 +10,9 @@ import type { Database } from './schema.js';
 export type Db = Kysely<Database>;
 /** A handle usable for queries: the global db or a transaction. Pass it down; inside a transaction never reach for the global one. */
 export type Executor = Kysely<Database> | Transaction<Database>;
+
+/** A json/jsonb column's value: parsed by the driver, or still text where it was written as a JSON string. */
+export const fromJson = <T = unknown>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 export type DbKind = 'pglite' | 'postgres';
 
 export interface DbHandle {

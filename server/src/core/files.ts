@@ -94,7 +94,7 @@ export async function saveImage(tx: Executor, store: FileStore, image: PreparedI
   return row;
 }
 
-/** Stores a data file (an import's upload, kept so a run can be repeated or resumed) and records the file row. */
+/** Stores a data file (an import's upload, kept so a run can be repeated or resumed) and records the file row; no transaction is needed (one insert after the write). */
 export async function saveDataFile(tx: Executor, store: FileStore, bytes: Buffer, mime: string, ext: string, uploadedBy: number | null): Promise<StoredFile> {
   const key = `data/${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/${randomUUID()}.${ext}`;
   await store.put(key, bytes);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../core/audit.js';
 import type { AuthContext } from '../../core/auth/context.js';
-import type { Db } from '../../core/db.js';
+import { fromJson, type Db } from '../../core/db.js';
 import { AppError, fieldError, notFound } from '../../core/errors.js';
 import { emptyPage, paginate, type PageQuery } from '../../core/paging.js';
 import type { SecretBox } from '../../core/secret-box.js';
@@ -28,7 +28,7 @@ export async function requestUse(db: Db, auth: AuthContext, b: ApprovalRequest) 
   if (ds.department_id === dept.id) throw fieldError('datasetId', 'approval_own_dataset');
   const consumer = await db.selectFrom('brain_dataset_consumers').select('dataset_id').where('dataset_id', '=', ds.id).where('department_id', '=', dept.id).executeTakeFirst();
   if (!consumer) throw new AppError(403, 'forbidden', 'dataset_not_consumer');
-  const names = ((typeof ds.fields === 'string' ? JSON.parse(ds.fields) : ds.fields) as DatasetField[]).map((f) => f.name);
+  const names = (fromJson(ds.fields) as DatasetField[]).map((f) => f.name);
   const unknown = b.fields.filter((f) => !names.includes(f));
   if (unknown.length) throw fieldError('fields', 'mapping_unknown_field', { field: unknown.join(', ') });
   const starts = b.startsAt ? new Date(b.startsAt) : new Date();

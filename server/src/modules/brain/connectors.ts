@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../core/audit.js';
 import { appendAudit } from '../../core/audit.js';
 import type { AuthContext } from '../../core/auth/context.js';
-import type { Db } from '../../core/db.js';
+import { fromJson, type Db } from '../../core/db.js';
 import { AppError, fieldError, notFound } from '../../core/errors.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
 import type { ModuleDeps } from '../../core/module.js';
@@ -121,13 +121,12 @@ function connectorsQuery(db: Db) {
       eb.selectFrom('brain_runs as r').select('r.id').whereRef('r.connector_id', '=', 'c.id').orderBy('r.id', 'desc').limit(1).as('last_run_id')]);
 }
 type ConnectorRow = Awaited<ReturnType<ReturnType<typeof connectorsQuery>['executeTakeFirstOrThrow']>>;
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
 function present(c: ConnectorRow, lastRun: Parameters<typeof presentRunSummary>[0] | undefined) {
   return {
-    id: c.id, key: c.key, name: c.name, kind: c.kind, dataset: { id: c.dataset_id, name: c.dataset_name }, config: json(c.config) as Record<string, unknown>,
+    id: c.id, key: c.key, name: c.name, kind: c.kind, dataset: { id: c.dataset_id, name: c.dataset_name }, config: fromJson(c.config) as Record<string, unknown>,
     hasSecret: c.secret != null, schedule: c.schedule_minutes ? { everyMinutes: c.schedule_minutes } : null, enabled: c.enabled,
-    watermark: json(c.watermark) ?? null, nextRunAt: c.next_run_at, createdAt: c.created_at, lastRun: lastRun ? presentRunSummary(lastRun) : null,
+    watermark: fromJson(c.watermark) ?? null, nextRunAt: c.next_run_at, createdAt: c.created_at, lastRun: lastRun ? presentRunSummary(lastRun) : null,
     inboundPath: c.kind === 'webhook' ? `/api/brain/inbound/${c.key}` : null,
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonical } from '../../core/audit.js';
-import type { Db, Executor } from '../../core/db.js';
+import { fromJson, type Db, type Executor } from '../../core/db.js';
 import { paginate } from '../../core/paging.js';
 import { signEd25519, verifyEd25519, type SecretBox } from '../../core/secret-box.js';
 
@@ -64,7 +64,8 @@ export async function appendExchange(tx: Executor, secrets: SecretBox, e: Exchan
   return inserted.id;
 }
 
-export interface ExchangeVerifyResult { ok: boolean; checked: number; brokenAt?: number; reason?: string; keyId: string }
+/** problem: which check failed (link, content or signature), for the console; reason: the same in words, for the CLI. */
+export interface ExchangeVerifyResult { ok: boolean; checked: number; brokenAt?: number; problem?: 'link' | 'content' | 'signature'; reason?: string; keyId: string }
 
 /** Walks the chain in id order: link, content and signature of each record; names the first bad one. */
 export async function verifyExchangeLog(db: Executor, secrets: SecretBox, batch = 5000): Promise<ExchangeVerifyResult> {
@@ -74,10 +75,10 @@ export async function verifyExchangeLog(db: Executor, secrets: SecretBox, batch 
     const rows = await db.selectFrom('brain_exchange_log').selectAll().where('id', '>', lastId).orderBy('id').limit(batch).execute();
     if (!rows.length) return { ok: true, checked, keyId };
     for (const r of rows) {
-      if (r.prev_hash !== prev) return { ok: false, checked, brokenAt: r.id, reason: 'prev_hash does not link to the previous record', keyId };
-      const detail = typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail;
-      if (recordHash(prev, { ...r, at: new Date(r.at), detail }) !== r.hash) return { ok: false, checked, brokenAt: r.id, reason: 'content does not match its hash', keyId };
-      if (!verifyEd25519(secrets.signingKey.publicKey, r.hash, r.signature)) return { ok: false, checked, brokenAt: r.id, reason: 'signature does not verify with the hub key', keyId };
+      if (r.prev_hash !== prev) return { ok: false, checked, brokenAt: r.id, problem: 'link', reason: 'prev_hash does not link to the previous record', keyId };
+      const detail = fromJson(r.detail);
+      if (recordHash(prev, { ...r, at: new Date(r.at), detail }) !== r.hash) return { ok: false, checked, brokenAt: r.id, problem: 'content', reason: 'content does not match its hash', keyId };
+      if (!verifyEd25519(secrets.signingKey.publicKey, r.hash, r.signature)) return { ok: false, checked, brokenAt: r.id, problem: 'signature', reason: 'signature does not verify with the hub key', keyId };
       prev = r.hash;
       lastId = r.id;
       checked++;
@@ -103,7 +104,7 @@ export async function listExchange(db: Db, q: ExchangeQuery) {
     items: page.items.map((e) => ({
       id: e.id, at: e.at, kind: e.kind, outcome: e.outcome, department: e.department_name, departmentId: e.department_id, accountId: e.account_id, actorName: e.actor_name,
       dataset: e.dataset_name, datasetId: e.dataset_id, connectorId: e.connector_id, runId: e.run_id, approvalId: e.approval_id, rowCount: e.row_count,
-      contentSha256: e.content_sha256, purpose: e.purpose, detail: typeof e.detail === 'string' ? JSON.parse(e.detail) : e.detail, hash: e.hash, prevHash: e.prev_hash, signature: e.signature,
+      contentSha256: e.content_sha256, purpose: e.purpose, detail: fromJson(e.detail), hash: e.hash, prevHash: e.prev_hash, signature: e.signature,
     })),
   };
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { fromJson } from '../../core/db.js';
 import { cellText } from '../../core/excel.js';
 import { fieldError } from '../../core/errors.js';
 import { normaliseRow, type DatasetShape } from './ingest.js';
@@ -156,7 +157,7 @@ async function runFile(ctx: RunContext) {
   if (!run.file_id) throw new Error('file run without a file');
   const file = await deps.db.selectFrom('files').select('storage_key').where('id', '=', run.file_id).executeTakeFirstOrThrow();
   const bytes = await deps.files.get(file.storage_key);
-  const mapping = (typeof run.mapping === 'string' ? JSON.parse(run.mapping) : run.mapping) as ColumnMapping | null;
+  const mapping = fromJson(run.mapping) as ColumnMapping | null;
   let header: string[] = [];
   let map: ColumnMapping = {};
   let fraction = 0;

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
+import { fromJson } from '../../core/db.js';
 import { connectorSecrets, type Secrets } from './connectors.js';
 import { resolveMapping } from './file-import.js';
 import { deleteRowsNotIn, sourceKey } from './ingest.js';
@@ -119,7 +120,7 @@ async function runHttpPull(ctx: RunContext) {
   const { deps, run, dataset } = ctx;
   if (run.connector_id == null) throw new Error('HTTP 拉取缺少连接器');
   const c = await deps.db.selectFrom('brain_connectors').select(['config', 'secret']).where('id', '=', run.connector_id).executeTakeFirstOrThrow();
-  const cfg = (typeof c.config === 'string' ? JSON.parse(c.config) : c.config) as HttpPullConfig;
+  const cfg = fromJson(c.config) as HttpPullConfig;
   const secrets = connectorSecrets(deps, c.secret);
   const paging = cfg.paging;
   const maxPages = Math.min(cfg.maxPages ?? MAX_PAGES, MAX_PAGES);

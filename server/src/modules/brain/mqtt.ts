@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
-import type { Db, Executor } from '../../core/db.js';
+import { fromJson, type Db, type Executor } from '../../core/db.js';
 import { findBadField } from '../../core/input-guard.js';
 import type { ModuleDeps, Worker, WorkerLog } from '../../core/module.js';
 import { connectorSecrets } from './connectors.js';
@@ -51,8 +51,6 @@ export const mqttWorker: Worker = {
   },
 };
 
-const json = <T>(v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-
 /** Starts subscriptions for enabled mqtt connectors, stops those disabled, removed or edited, and closes runs of dead processes. */
 async function reconcile(deps: ModuleDeps, log: WorkerLog, subs: Map<number, Subscription>) {
   for (const [id, s] of subs) if (s.ended) subs.delete(id);
@@ -70,8 +68,8 @@ async function reconcile(deps: ModuleDeps, log: WorkerLog, subs: Map<number, Sub
     if (subs.has(id)) continue;
     const run = await takeLease(deps.db, c.id, c.dataset_id);
     if (!run) continue; // another instance holds it
-    const ds: DatasetShape = { id: c.dataset_id, fields: json<DatasetField[]>(c.fields), key_fields: c.key_fields, time_field: c.time_field };
-    const cfg = json<{ url: string; topic: string; username?: string }>(c.config);
+    const ds: DatasetShape = { id: c.dataset_id, fields: fromJson<DatasetField[]>(c.fields), key_fields: c.key_fields, time_field: c.time_field };
+    const cfg = fromJson<{ url: string; topic: string; username?: string }>(c.config);
     const sub = new Subscription(deps, log, { id: c.id, key: c.key, ...cfg, password: connectorSecrets(deps, c.secret).password }, ds, fingerprint, run);
     subs.set(id, sub);
     sub.start();

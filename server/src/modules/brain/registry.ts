@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor } from '../../core/audit.js';
 import { appendAudit } from '../../core/audit.js';
 import type { AuthContext } from '../../core/auth/context.js';
-import type { Db, Executor } from '../../core/db.js';
+import { fromJson, type Db, type Executor } from '../../core/db.js';
 import { AppError, fieldError, notFound } from '../../core/errors.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
 import { isRootPath } from '../../core/scope.js';
@@ -15,7 +16,6 @@ import type { DatasetField, ShareType } from './tables.js';
  * it. Stewards write it; department users browse the catalogue.
  */
 
-const parseFields = (f: unknown) => (typeof f === 'string' ? JSON.parse(f) : f) as DatasetField[];
 const unique = (e: unknown) => (e as { code?: string })?.code === '23505';
 
 export async function createDepartment(db: Db, auth: AuthContext, actor: Actor, b: { name: string; code: string; level?: string }) {
@@ -49,7 +49,7 @@ export async function createSystem(db: Db, auth: AuthContext, actor: Actor, b: {
   requireSteward(auth);
   const dept = await db.selectFrom('brain_departments').select(['id', 'name']).where('id', '=', b.departmentId).executeTakeFirst();
   if (!dept) throw fieldError('departmentId', 'not_found');
-  const code = b.code ?? `sys-${Date.now().toString(36)}`;
+  const code = b.code ?? `sys-${randomBytes(4).toString('hex')}`;
   try {
     return await db.transaction().execute(async (tx) => {
       const s = await tx.insertInto('brain_systems').values({ name: b.name, department_id: dept.id, code, description: b.description ?? null }).returningAll().executeTakeFirstOrThrow();
@@ -130,7 +130,7 @@ export async function updateDataset(db: Db, auth: AuthContext, actor: Actor, id:
     .where('brain_datasets.id', '=', id).executeTakeFirst();
   if (!cur) throw notFound();
   checkDatasetDeclaration({
-    fields: parseFields(cur.fields), legalBasis: b.legalBasis !== undefined ? b.legalBasis : cur.legal_basis, purpose: b.purpose !== undefined ? b.purpose : cur.purpose,
+    fields: fromJson<DatasetField[]>(cur.fields), legalBasis: b.legalBasis !== undefined ? b.legalBasis : cur.legal_basis, purpose: b.purpose !== undefined ? b.purpose : cur.purpose,
     retentionDays: b.retentionDays !== undefined ? b.retentionDays : cur.retention_days, timeField: b.timeField !== undefined ? b.timeField : cur.time_field,
   });
   await db.transaction().execute(async (tx) => {
@@ -162,7 +162,7 @@ function catalogueQuery(db: Db) {
 type CatalogueRow = Awaited<ReturnType<ReturnType<typeof catalogueQuery>['executeTakeFirstOrThrow']>>;
 
 function presentDataset(r: CatalogueRow) {
-  const fields = parseFields(r.fields);
+  const fields = fromJson<DatasetField[]>(r.fields);
   return {
     id: r.id, name: r.name, description: r.description, fields, keyFields: r.key_fields, shareType: r.share_type, updateCycle: r.update_cycle,
     legalBasis: r.legal_basis, purpose: r.purpose, retentionDays: r.retention_days, timeField: r.time_field, rowCount: r.row_count, lastSyncAt: r.last_sync_at,
@@ -203,7 +203,7 @@ export async function getDataset(db: Db, auth: AuthContext, id: number) {
   return {
     ...ds, consumers,
     users: approvals.map((a) => ({ approvalId: a.id, department: a.department, purpose: a.purpose, fields: a.fields, expiresAt: a.expires_at })),
-    runs: runs.map(presentRunSummary), connectors, uploadMapping: (typeof r.upload_mapping === 'string' ? JSON.parse(r.upload_mapping) : r.upload_mapping) as Record<string, string> | null,
+    runs: runs.map(presentRunSummary), connectors, uploadMapping: fromJson(r.upload_mapping) as Record<string, string> | null,
     viewer: { steward: isSteward(auth), department: mine, provider: mine?.id === r.department_id },
   };
 }

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { requireAuth as auth } from '../../core/auth/plugin.js';
+import { fromJson } from '../../core/db.js';
 import { fieldError } from '../../core/errors.js';
 import { sendXlsx } from '../../core/excel.js';
 import { saveDataFile } from '../../core/files.js';
@@ -117,8 +118,7 @@ export async function brainRoutes(app: FastifyInstance) {
     const form = await readMultipart(req, 'file', 1, MAX_DATA_FILE_BYTES);
     if (!form.files[0]) throw fieldError('file', 'required');
     const ds = await loadDatasetShape(db, req.params.id);
-    const saved = await db.selectFrom('brain_datasets').select('upload_mapping').where('id', '=', ds.id).executeTakeFirstOrThrow();
-    return previewFile(form.files[0], ds, parseMapping(form.fields.mapping), typeof saved.upload_mapping === 'string' ? JSON.parse(saved.upload_mapping) : saved.upload_mapping);
+    return previewFile(form.files[0], ds, parseMapping(form.fields.mapping), ds.upload_mapping);
   });
   r.post('/api/brain/datasets/:id/uploads', {
     config: manage,
@@ -131,10 +131,9 @@ export async function brainRoutes(app: FastifyInstance) {
     if (!bytes) throw fieldError('file', 'required');
     const ds = await loadDatasetShape(db, req.params.id);
     const kind = sniffDataFile(bytes);
-    const saved = await db.selectFrom('brain_datasets').select('upload_mapping').where('id', '=', ds.id).executeTakeFirstOrThrow();
-    const mapping = resolveMapping(await headerOf(bytes), ds.fields, parseMapping(form.fields.mapping), typeof saved.upload_mapping === 'string' ? JSON.parse(saved.upload_mapping) : saved.upload_mapping);
+    const mapping = resolveMapping(await headerOf(bytes), ds.fields, parseMapping(form.fields.mapping), ds.upload_mapping);
     requireKeyMapped(ds, mapping);
-    const file = await db.transaction().execute((tx) => saveDataFile(tx, app.files, bytes, kind === 'csv' ? 'text/csv' : XLSX, kind, a.accountId));
+    const file = await saveDataFile(db, app.files, bytes, kind === 'csv' ? 'text/csv' : XLSX, kind, a.accountId);
     await db.updateTable('brain_datasets').set({ upload_mapping: JSON.stringify(mapping) }).where('id', '=', ds.id).execute();
     const runId = await enqueueRun(db, { datasetId: ds.id, kind: 'file', fileId: file.id, fileName: (form.fields.fileName ?? '').slice(0, 200) || `upload.${kind}`, mapping, createdBy: a.accountId });
     kickRuns(deps(), (err) => req.log.error({ err }, 'brain run failed'));
@@ -154,11 +153,11 @@ export async function brainRoutes(app: FastifyInstance) {
     requireSteward(auth(req));
     const run = await getRun(db, req.params.id);
     const rows = await runRejects(db, run.id);
-    const cols = [...new Set(rows.flatMap((x) => Object.keys(typeof x.data === 'string' ? JSON.parse(x.data) : x.data)))];
+    const cols = [...new Set(rows.flatMap((x) => Object.keys(fromJson<Record<string, unknown>>(x.data))))];
     return sendXlsx(reply, `被拒绝的行-运行${run.id}.xlsx`, '被拒绝的行', [
       { header: '行号', key: 'row', width: 8, value: (x: (typeof rows)[number]) => x.row_no },
       { header: '原因', key: 'reason', width: 40, value: (x: (typeof rows)[number]) => x.reason },
-      ...cols.map((c) => ({ header: c, key: `c_${c}`, value: (x: (typeof rows)[number]) => (typeof x.data === 'string' ? JSON.parse(x.data) : x.data)[c] as string })),
+      ...cols.map((c) => ({ header: c, key: `c_${c}`, value: (x: (typeof rows)[number]) => fromJson<Record<string, unknown>>(x.data)[c] as string })),
     ], rows);
   });
 

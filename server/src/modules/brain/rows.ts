@@ -1,6 +1,6 @@
 import type { AuthContext } from '../../core/auth/context.js';
 import { logPersonalDataAccess, type Actor } from '../../core/audit.js';
-import type { Db } from '../../core/db.js';
+import { fromJson, type Db } from '../../core/db.js';
 import { AppError, fieldError, notFound } from '../../core/errors.js';
 import { maskIdNumber, maskPhone } from '../../core/identity.js';
 import type { SecretBox } from '../../core/secret-box.js';
@@ -33,10 +33,11 @@ async function datasetForRead(db: Db, id: number) {
     .select(['brain_datasets.id', 'brain_datasets.name', 'brain_datasets.share_type', 'brain_datasets.fields', 'brain_datasets.purpose', 'brain_systems.department_id as provider_department_id', 'brain_systems.id as system_id'])
     .where('brain_datasets.id', '=', id).executeTakeFirst();
   if (!d) throw notFound();
-  return { ...d, fields: (typeof d.fields === 'string' ? JSON.parse(d.fields) : d.fields) as DatasetField[] };
+  return { ...d, fields: fromJson(d.fields) as DatasetField[] };
 }
 
-export interface RowsQuery { page: number; pageSize: number; unmasked?: boolean; purpose?: string; q?: string }
+/** sample: the dataset page's view, for its provider and the hub's stewards only. */
+export interface RowsQuery { page: number; pageSize: number; unmasked?: boolean; purpose?: string; q?: string; sample?: boolean }
 
 export async function readDatasetRows(db: Db, secrets: SecretBox, auth: AuthContext, actor: Actor, id: number, q: RowsQuery) {
   const ds = await datasetForRead(db, id);
@@ -48,6 +49,7 @@ export async function readDatasetRows(db: Db, secrets: SecretBox, auth: AuthCont
     }));
     throw access.error;
   }
+  if (q.sample && !(access.as === 'provider' || isSteward(auth))) throw new AppError(403, 'forbidden');
   if (q.unmasked && !q.purpose) throw fieldError('purpose', 'unmask_purpose_required');
   // Stewards look after the hub; they see masked values only.
   if (q.unmasked && access.as === 'steward') throw new AppError(403, 'forbidden', 'dataset_steward_masked');
@@ -59,7 +61,7 @@ export async function readDatasetRows(db: Db, secrets: SecretBox, auth: AuthCont
     qb.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   const items = rows.map((r) => {
-    const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>;
+    const data = fromJson(r.data) as Record<string, unknown>;
     return { key: r.key, updatedAt: r.updated_at, values: Object.fromEntries(fields.map((f) => [f.name, q.unmasked ? data[f.name] ?? null : maskValue(f, data[f.name] ?? null)])) };
   });
   const sha = contentHash(items.map((i) => i.values));
@@ -85,8 +87,5 @@ export async function readDatasetRows(db: Db, secrets: SecretBox, auth: AuthCont
 
 /** The dataset page's sample for stewards and the provider: 20 rows, always masked. */
 export async function sampleRows(db: Db, secrets: SecretBox, auth: AuthContext, actor: Actor, id: number) {
-  const ds = await datasetForRead(db, id);
-  const access = await rowAccess(db, auth, ds);
-  if (!access.ok || !(access.as === 'provider' || isSteward(auth))) throw access.ok ? new AppError(403, 'forbidden') : access.error;
-  return readDatasetRows(db, secrets, auth, actor, id, { page: 1, pageSize: 20 });
+  return readDatasetRows(db, secrets, auth, actor, id, { page: 1, pageSize: 20, sample: true });
 }

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db, Executor } from '../../core/db.js';
+import { fromJson, type Db, type Executor } from '../../core/db.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import { notFound } from '../../core/errors.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
@@ -7,7 +7,7 @@ import type { ModuleDeps } from '../../core/module.js';
 import { appendExchange, contentHasher } from './exchange-log.js';
 import { presentRunSummary } from './registry.js';
 import { normaliseRow, upsertRows, type DatasetShape, type NormalRow, type UpsertCounts } from './ingest.js';
-import type { BrainRunsTable, DatasetField, RunKind } from './tables.js';
+import type { BrainRunsTable, ColumnMapping, DatasetField, RunKind } from './tables.js';
 
 /**
  * Runs: every movement of rows into a dataset (a file import, a connector's pull or a batch of
@@ -40,9 +40,11 @@ const executors = new Map<RunKind, RunExecutor>();
 /** Each connector kind registers how its runs execute (files.ts, sql-pull.ts, http-pull.ts). */
 export function registerRunExecutor(kind: RunKind, fn: RunExecutor) { executors.set(kind, fn); }
 
+/** A dataset as imports need it: fields, key, time field and the column mapping saved by the last upload. */
 export async function loadDatasetShape(db: Db, id: number) {
-  const d = await db.selectFrom('brain_datasets').select(['id', 'name', 'system_id', 'fields', 'key_fields', 'time_field']).where('id', '=', id).executeTakeFirstOrThrow();
-  return { ...d, fields: (typeof d.fields === 'string' ? JSON.parse(d.fields) : d.fields) as DatasetField[] };
+  const d = await db.selectFrom('brain_datasets').select(['id', 'name', 'system_id', 'fields', 'key_fields', 'time_field', 'upload_mapping']).where('id', '=', id).executeTakeFirst();
+  if (!d) throw notFound();
+  return { ...d, fields: fromJson<DatasetField[]>(d.fields), upload_mapping: fromJson<ColumnMapping | null>(d.upload_mapping) };
 }
 
 export async function enqueueRun(db: Db, r: { datasetId: number; kind: RunKind; connectorId?: number | null; mode?: 'incremental' | 'full'; fileId?: number | null; fileName?: string | null; mapping?: Record<string, string> | null; createdBy?: number | null }) {

@@ -69,7 +69,7 @@ const exchangeRecord = z.object({
   dataset: z.string().nullable(), datasetId: int.nullable(), connectorId: int.nullable(), runId: int.nullable(), approvalId: int.nullable(), rowCount: int,
   contentSha256: z.string().nullable(), purpose: z.string().nullable(), detail: jsonColumn(z.record(z.string(), z.unknown())), hash: z.string(), prevHash: z.string(), signature: z.string(),
 });
-const verify = z.object({ ok: z.boolean(), checked: int, brokenAt: int.optional(), reason: z.string().optional(), keyId: z.string() });
+const verify = z.object({ ok: z.boolean(), checked: int, brokenAt: int.optional(), problem: z.enum(['link', 'content', 'signature']).optional(), reason: z.string().optional(), keyId: z.string() });
 
 export const brainResponses = {
   departments: { 200: pageOf(department) }, department: { 201: department }, ok: { 200: ok },

@@ -1,4 +1,5 @@
 import { createConnection, type ConnectionConfig } from 'mariadb';
+import { fromJson } from '../../core/db.js';
 import { connectorSecrets } from './connectors.js';
 import { deleteRowsNotIn, sourceKey } from './ingest.js';
 import { registerRunExecutor, type RunContext } from './runs.js';
@@ -66,7 +67,7 @@ async function runSql(ctx: RunContext) {
   const { deps, run, dataset } = ctx;
   if (run.connector_id == null) throw new Error('SQL 拉取缺少连接器');
   const c = await deps.db.selectFrom('brain_connectors').select(['config', 'secret', 'watermark']).where('id', '=', run.connector_id).executeTakeFirstOrThrow();
-  const cfg = (typeof c.config === 'string' ? JSON.parse(c.config) : c.config) as SqlConfig;
+  const cfg = fromJson(c.config) as SqlConfig;
   const table = quote(cfg.table);
   const keys = dataset.key_fields;
   // The watermark column leads the order; without one the key is its own watermark.
@@ -77,7 +78,7 @@ async function runSql(ctx: RunContext) {
   const columns = [...new Set([...dataset.fields.map((f) => f.name), ...markCols])].map(quote);
   const notNull = order.map((col) => `${col} is not null`).join(' and ');
 
-  const saved = (typeof c.watermark === 'string' ? JSON.parse(c.watermark) : c.watermark) as Watermark | null;
+  const saved = fromJson(c.watermark) as Watermark | null;
   // A watermark of other columns (the config changed) does not apply: start from the beginning.
   let last: unknown[] | null = !full && saved && saved.columns.join() === markCols.join() ? saved.values.map(fromCell) : null;
   const saveMark = (row: Record<string, unknown>) => deps.db.updateTable('brain_connectors')
