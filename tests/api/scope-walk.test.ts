@@ -898,6 +898,12 @@ const ROUTES: Record<string, Entry> = {
   'GET /api/brain/exchange-log': () => HUB,
   'GET /api/brain/exchange-log/verify': () => HUB,
   'GET /api/brain/exchange-log/public-key': () => HUB,
+  'GET /api/brain/match-jobs': () => HUB,
+  'POST /api/brain/match-jobs': () => HUB,
+  'GET /api/brain/match-jobs/:id': () => HUB,
+  'GET /api/brain/match-jobs/:id/links': () => HUB,
+  'POST /api/brain/match-jobs/:id/pairs/:pairId/label': () => HUB,
+  'POST /api/brain/match-jobs/:id/rescore': () => HUB,
   'POST /api/brain/inbound/:connectorKey': () => 'a source system pushes as the connector (HMAC-signed with its secret); no account or scope is involved',
 };
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -58,8 +59,9 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   }
   const pglite = await PGlite.create(dir, {
     loadDataDir: opts.loadDataDir,
-    // Extensions the migrations create (btree_gist: the exclusion constraint of room bookings).
-    extensions: { btree_gist },
+    // Extensions the migrations create (btree_gist: the exclusion constraint of room bookings;
+    // fuzzystrmatch: edit distances in record linkage).
+    extensions: { btree_gist, fuzzystrmatch },
     parsers: {
       [pgliteTypes.NUMERIC]: asNumber,
       [pgliteTypes.DATE]: asText,

@@ -218,6 +218,10 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   csv_malformed: { 'zh-CN': 'CSV 格式有误：{message}', en: 'malformed CSV: {message}' },
   mapping_unknown_column: { 'zh-CN': '文件中没有列“{column}”', en: 'the file has no column "{column}"' },
   mapping_unknown_field: { 'zh-CN': '数据集没有字段“{field}”', en: 'the dataset has no field "{field}"' },
+  match_dataset_missing: { 'zh-CN': '数据集不存在', en: 'no such dataset' },
+  match_dataset_not_person: { 'zh-CN': '不是人员数据集：须含 name 字段及 {fields} 中的至少一个', en: 'not a person dataset: it needs a name field and one of {fields}' },
+  match_thresholds_order: { 'zh-CN': '人工复核阈值不能高于自动关联阈值', en: 'the review threshold must not be above the auto-link threshold' },
+  match_job_busy: { 'zh-CN': '该比对任务正在运行或尚未完成，稍后再试', en: 'This match job is still running' },
   mapping_key_missing: { 'zh-CN': '主键字段 {fields} 没有对应的列', en: 'no column is mapped to the key field(s) {fields}' },
   // four-party linkage, joint meetings and the red-property assessment (property module)
   invalid_month: { 'zh-CN': '不是有效的月份（YYYY-MM）', en: 'is not a valid month (YYYY-MM)' },

@@ -11,7 +11,7 @@ import { signEd25519, verifyEd25519, type SecretBox } from '../../core/secret-bo
  * hash-chained like the audit log and each hash is signed with the hub's Ed25519 key, so a
  * department holding the public key can check an extract without trusting the database.
  */
-export type ExchangeKind = 'run' | 'read' | 'approval' | 'inbound' | 'retention' | 'reconcile';
+export type ExchangeKind = 'run' | 'read' | 'approval' | 'inbound' | 'retention' | 'reconcile' | 'match';
 export type ExchangeOutcome = 'ok' | 'denied' | 'failed' | 'refused' | 'approved' | 'rejected' | 'expired' | 'deleted';
 
 export interface ExchangeEntry {

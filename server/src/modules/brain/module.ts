@@ -7,6 +7,8 @@ import './sql-pull.js';
 import { sweepRetention } from './retention.js';
 import { hubFigures } from './registry.js';
 import { brainRoutes } from './routes.js';
+import { drainMatchJobs } from './linkage/jobs.js';
+import { linkageRoutes } from './linkage/routes.js';
 import { drainRuns } from './runs.js';
 import { mqttWorker } from './mqtt.js';
 import { brainInboundRoutes, sweepWebhookNonces } from './webhook.js';
@@ -22,17 +24,19 @@ declare module '../../core/auth/roles.js' { interface PermissionRegistry extends
 /** Red Brain (红色大脑) data hub: registry, connectors and runs, catalogue and approvals, the signed exchange log. */
 export const brainModule = defineModule({
   name: 'brain',
-  routes: [brainRoutes, brainInboundRoutes],
+  routes: [brainRoutes, brainInboundRoutes, linkageRoutes],
   permissions,
   grants: {
     data_admin: ['brain:manage', 'brain:use'],
     department_user: ['brain:use', 'brain:approve'],
   },
   tables: ['brain_departments', 'brain_department_accounts', 'brain_systems', 'brain_datasets', 'brain_dataset_consumers', 'brain_rows', 'brain_connectors',
-    'brain_runs', 'brain_run_rejects', 'brain_webhook_nonces', 'brain_approvals', 'brain_exchange_log'],
+    'brain_runs', 'brain_run_rejects', 'brain_webhook_nonces', 'brain_approvals', 'brain_exchange_log', 'brain_link_records', 'brain_match_jobs', 'brain_match_pairs'],
   sweeps: [
     // Queued, retried and orphaned runs (any instance may take one), then scheduled pulls that are due.
     { name: 'brain runs', everyMs: 5_000, run: async (deps) => { await queueScheduledConnectors(deps); return drainRuns(deps); } },
+    // Match jobs: queued ones, and running ones whose instance died (restarted from their first stage).
+    { name: 'brain match jobs', everyMs: 5_000, run: (deps) => drainMatchJobs(deps) },
     { name: 'brain approvals expiry', everyMs: 60_000, run: (deps) => expireApprovals(deps.db, deps.secrets) },
     { name: 'brain retention', everyMs: 15 * 60_000, run: (deps) => sweepRetention(deps) },
     { name: 'brain webhook nonces', everyMs: 60_000, run: (deps) => sweepWebhookNonces(deps.db) },

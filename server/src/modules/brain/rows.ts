@@ -28,7 +28,7 @@ export function maskValue(f: DatasetField, v: unknown): unknown {
   return s[0] + '*'.repeat(Math.min(6, s.length - 2)) + s[s.length - 1];
 }
 
-async function datasetForRead(db: Db, id: number) {
+export async function datasetForRead(db: Db, id: number) {
   const d = await db.selectFrom('brain_datasets').innerJoin('brain_systems', 'brain_systems.id', 'brain_datasets.system_id')
     .select(['brain_datasets.id', 'brain_datasets.name', 'brain_datasets.share_type', 'brain_datasets.fields', 'brain_datasets.purpose', 'brain_systems.department_id as provider_department_id', 'brain_systems.id as system_id'])
     .where('brain_datasets.id', '=', id).executeTakeFirst();
