@@ -148,6 +148,42 @@ describe('red brain: record linkage (match jobs)', () => {
     expect(after.counts.candidatePairs).toBe(job.counts.candidatePairs);
   });
 
+  it('a pair for review shows both records side by side, always masked, with what differs marked; a bad pair is 404', async () => {
+    const links: any[] = (await as('data.admin', 'GET', `/api/brain/match-jobs/${jobId}/links?decision=auto&pageSize=100`)).json().items;
+    const level = (l: any, field: string) => l.explanation.find((e: any) => e.field === field).level;
+    const withPhone = links.find((l) => level(l, 'id_no') === 'exact' && level(l, 'phone') === 'exact');
+    const homophone = links.find((l) => level(l, 'name') === 'pinyin');
+    expect(withPhone && homophone).toBeTruthy();
+    for (const l of [withPhone, homophone]) {
+      const res = await as('data.admin', 'GET', `/api/brain/match-jobs/${jobId}/pairs/${l.pairId}`);
+      expect(res.statusCode).toBe(200);
+      const p = res.json();
+      expect(p).toMatchObject({ pairId: l.pairId, weight: l.weight, decision: 'auto', explanation: l.explanation });
+      expect(p.left).toMatchObject({ datasetId: list, datasetName: '卫健委名单（测试）', key: l.leftKey });
+      expect(p.right).toMatchObject({ datasetId: registry, datasetName: '人口库（测试）', key: l.rightKey });
+      expect(Object.keys(p.right.values).sort()).toEqual(['address', 'birth_date', 'id_no', 'name', 'phone', 'sex']);
+      // Never a full ID number, phone or name: the stewards see masked values only.
+      const src = [data.list.find((r) => r.key === l.leftKey)!, data.population.find((r) => r.key === l.rightKey)!];
+      for (const r of src) {
+        for (const v of [r.id_no, r.phone, r.name, r.address, r.birth_date].filter((v) => v && v.length > 1)) expect(res.body).not.toContain(v);
+      }
+      const shown = JSON.stringify([p.left.values, p.right.values]);
+      expect(shown).not.toMatch(/\d{15}|\d{11}/);
+      expect(p.right.values.id_no).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+      expect(p.right.values.birth_date).toMatch(/^\d{4}-\*\*-\*\*$/);
+      expect(p.fields.map((f: any) => f.field)).toEqual(['id_no', 'name', 'birth_date', 'sex', 'phone', 'address']);
+    }
+    const same = async (l: any) => Object.fromEntries((await as('data.admin', 'GET', `/api/brain/match-jobs/${jobId}/pairs/${l.pairId}`)).json().fields.map((f: any) => [f.field, f.same]));
+    expect(await same(withPhone)).toMatchObject({ id_no: true, phone: true });
+    expect((await same(homophone)).name).toBe(false);
+
+    for (const bad of ['1-2', 'abc', `${withPhone.pairId}-1`, '99999999999-1']) {
+      expect((await as('data.admin', 'GET', `/api/brain/match-jobs/${jobId}/pairs/${bad}`)).statusCode).toBe(404);
+    }
+    expect((await as('data.admin', 'GET', `/api/brain/match-jobs/99999/pairs/${withPhone.pairId}`)).statusCode).toBe(404);
+    expect((await as('dept.weijian', 'GET', `/api/brain/match-jobs/${jobId}/pairs/${withPhone.pairId}`)).statusCode).toBe(403);
+  });
+
   it('a job whose instance died half-way is taken again and restarts cleanly, without a duplicate pair', async () => {
     const before = (await as('data.admin', 'GET', `/api/brain/match-jobs/${jobId}`)).json();
     // As a crash mid-compare leaves it: running, a stale heartbeat, part of the pairs compared.

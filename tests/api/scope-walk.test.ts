@@ -902,8 +902,31 @@ const ROUTES: Record<string, Entry> = {
   'POST /api/brain/match-jobs': () => HUB,
   'GET /api/brain/match-jobs/:id': () => HUB,
   'GET /api/brain/match-jobs/:id/links': () => HUB,
+  'GET /api/brain/match-jobs/:id/pairs/:pairId': () => HUB,
   'POST /api/brain/match-jobs/:id/pairs/:pairId/label': () => HUB,
   'POST /api/brain/match-jobs/:id/rescore': () => HUB,
+  'POST /api/brain/match-jobs/:id/tasks': () => 'steward only (brain:manage with the district scope, policy.requireSteward): tasks are made district-wide, each carrying its person\'s region',
+  'POST /api/brain/registry/sync': () => 'steward only (brain:manage with the district scope, policy.requireSteward): copies the whole registry into the hub\'s built-in dataset, returns counts only',
+  // Verification tasks are region-scoped: a worker reads and closes the tasks of their own place (tasks/access.ts).
+  'GET /api/verification-tasks': (a) => [
+    show({ url: '/api/verification-tasks?pageSize=100', check: tasksIn }),
+    show({ url: '/api/verification-tasks?status=open&pageSize=100', check: tasksIn }),
+    ...(a.zone ? [refuse({ url: `/api/verification-tasks?regionId=${Z(a).community.id}` })] : []),
+  ],
+  'GET /api/verification-tasks/stats': () => [show({
+    url: '/api/verification-tasks/stats',
+    check: async (res, a) => {
+      const s = res.json();
+      const ids: number[] = [...s.streets.map((x: any) => x.regionId), ...s.communities.map((x: any) => x.regionId)];
+      const paths = ids.length ? await q<{ id: number; path: string }>`select id, path from regions where id in (${sql.join(ids)})` : [];
+      const bad = paths.filter((r) => !onLine(a, r.path)).map((r) => r.id);
+      return bad.length ? [`task statistics name regions outside scope: ${bad.join(', ')}`] : [];
+    },
+  })],
+  'GET /api/verification-tasks/:id': forZone((z) => [refuse({ url: `/api/verification-tasks/${VT[z.key]}` })]),
+  'POST /api/verification-tasks/:id/result': forZone((z) => [refuse({
+    url: `/api/verification-tasks/${VT[z.key]}/result`, payload: { result: 'confirmed', note: '越界办结' }, rows: () => row('brain_verification_tasks', VT[z.key]), control: { as: z.owner },
+  })]),
   'POST /api/brain/inbound/:connectorKey': () => 'a source system pushes as the connector (HMAC-signed with its secret); no account or scope is involved',
 };
 
@@ -1029,6 +1052,27 @@ async function positionsIn(ids: number[], a: Acct) {
   const rows = ids.length ? await q<{ id: number; region_path: string }>`select id, region_path from service_positions where id in (${sql.join([...new Set(ids)])})` : [];
   const bad = rows.filter((r) => !inScope(a, r.region_path)).map((r) => r.id);
   return bad.length ? [`positions outside scope: ${bad.join(', ')}`] : [];
+}
+
+/** One open verification task per zone, for the zone's person, as createTasksForJob makes them (a job against the registry). */
+const VT = {} as Record<ZoneKey, number>;
+async function buildTaskFixtures() {
+  const [ds] = await q<{ dataset_id: number }>`select dataset_id from brain_builtin_datasets where code = 'population_registry'`;
+  const [job] = await q<{ id: number }>`insert into brain_match_jobs (left_dataset_id, right_dataset_id, status) values (${ds.dataset_id}, ${ds.dataset_id}, 'succeeded') returning id`;
+  for (const [i, key] of (['LMY', 'JLH', 'KC'] as ZoneKey[]).entries()) {
+    const p = F.zones[key].person;
+    const regionId = Number(p.region_path.split('/').filter(Boolean).at(-1));
+    const [task] = await q<{ id: number }>`insert into brain_verification_tasks (job_id, left_id, right_id, person_id, region_id, region_path, title, due_at, next_escalation_at)
+      values (${job.id}, ${i + 1}, ${i + 1}, ${p.id}, ${regionId}, ${p.region_path}, '核实是否在本辖区居住（来源：越界测试名单）', now() + interval '3 days', now() + interval '3 days') returning id`;
+    VT[key] = task.id;
+  }
+}
+/** Every task of a list answer lies in the caller's scope. */
+async function tasksIn(res: Res, a: Acct) {
+  const ids = res.json().items.map((x: any) => x.id);
+  const rows = ids.length ? await q<{ id: number; region_path: string }>`select id, region_path from brain_verification_tasks where id in (${sql.join(ids)})` : [];
+  const bad = rows.filter((r) => !inScope(a, r.region_path)).map((r) => r.id);
+  return bad.length ? [`verification tasks outside scope: ${bad.join(', ')}`] : [];
 }
 
 /** Service-request fixtures per zone, made through the API by the zone's owner on behalf of a resident there. */
@@ -1230,6 +1274,7 @@ async function buildFixtures(): Promise<Fixtures> {
   F.kcNotification = (await db().insertInto('notifications').values({ account_id: kcWorker.id, kind: 'test', title: '科城的消息', body: '只给科城社区工作人员' }).returning('id').executeTakeFirstOrThrow()).id;
   await resetProposals();
   await buildRequestFixtures();
+  await buildTaskFixtures();
   await buildBookingFixtures();
   await buildCompoundFixtures();
   await buildStationFixtures();

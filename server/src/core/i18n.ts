@@ -222,6 +222,8 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   match_dataset_not_person: { 'zh-CN': '不是人员数据集：须含 name 字段及 {fields} 中的至少一个', en: 'not a person dataset: it needs a name field and one of {fields}' },
   match_thresholds_order: { 'zh-CN': '人工复核阈值不能高于自动关联阈值', en: 'the review threshold must not be above the auto-link threshold' },
   match_job_busy: { 'zh-CN': '该比对任务正在运行或尚未完成，稍后再试', en: 'This match job is still running' },
+  task_job_not_registry: { 'zh-CN': '只有与“人口库（一人一档）”比对的任务才能生成核查任务', en: 'Only a match job against the population registry can create verification tasks' },
+  task_closed: { 'zh-CN': '该核查任务已办结', en: 'This verification task is already closed' },
   mapping_key_missing: { 'zh-CN': '主键字段 {fields} 没有对应的列', en: 'no column is mapped to the key field(s) {fields}' },
   // four-party linkage, joint meetings and the red-property assessment (property module)
   invalid_month: { 'zh-CN': '不是有效的月份（YYYY-MM）', en: 'is not a valid month (YYYY-MM)' },

@@ -50,6 +50,9 @@ export const router = createRouter({
     { path: '/practical-matters/:id(\\d+)', name: 'practical-matter', component: () => import('./views/PracticalMatterView.vue'), meta: { public: true, title: 'pmH5.title' } },
     // 四方联动: my compound's four parties and the monthly rating (/compound finds mine; /compound/:regionId names one).
     { path: '/compound/:regionId(\\d+)?', name: 'compound', component: () => import('./views/CompoundView.vue'), meta: { title: 'compH5.title' } },
+    // 核查任务: the grid worker's verification tasks from the Red Brain's record linkage.
+    { path: '/tasks', name: 'tasks', component: () => import('./views/TasksView.vue'), meta: { permission: 'task:verify', title: 'h5.tasks' } },
+    { path: '/tasks/:id(\\d+)', name: 'task', component: () => import('./views/TaskView.vue'), meta: { permission: 'task:verify', title: 'h5.tasks' } },
     { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'wishH5.messages' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Executor } from '../../core/db.js';
 import { canonical } from '../../core/audit.js';
 import type { DatasetField } from './tables.js';
+import { isPersonRow, writeLinkRecords } from './linkage/records.js';
+import { personSpec } from './linkage/spec.js';
 
 /**
  * Turning source rows into dataset rows: every value checked against its field's type, the key
@@ -93,15 +95,20 @@ export async function upsertRows(tx: Executor, datasetId: number, rows: NormalRo
   if (!rows.length) return { inserted: 0, updated: 0, unchanged: 0 };
   const byKey = new Map<string, NormalRow>();
   for (const r of rows) byKey.set(r.key, r);
-  const payload = JSON.stringify([...byKey.values()].map((r) => ({ key: r.key, data: r.data, row_hash: rowHash(r.data), observed_at: r.observedAt })));
+  const batch = [...byKey.values()].map((r) => ({ key: r.key, data: r.data, row_hash: rowHash(r.data), observed_at: r.observedAt }));
+  const payload = JSON.stringify(batch);
   // xmax = 0 marks a row this statement inserted (an updated row carries the updating transaction's id);
   // unchanged rows are not returned at all.
-  const res = await sql<{ inserted: boolean }>`
+  const res = await sql<{ key: string; inserted: boolean }>`
     insert into brain_rows (dataset_id, key, data, row_hash, observed_at)
     select ${datasetId}, key, data, row_hash, observed_at from jsonb_to_recordset(${payload}::jsonb) as x(key text, data jsonb, row_hash text, observed_at timestamptz)
     on conflict (dataset_id, key) do update set data = excluded.data, row_hash = excluded.row_hash, observed_at = excluded.observed_at, updated_at = now()
     where brain_rows.row_hash <> excluded.row_hash
-    returning (xmax = 0) as inserted`.execute(tx);
+    returning key, (xmax = 0) as inserted`.execute(tx);
+  if (res.rows.length && isPersonRow(batch[0].data)) {
+    const changed = new Set(res.rows.map((r) => r.key));
+    await writeLinkRecords(tx, datasetId, personSpec, batch.filter((r) => changed.has(r.key)));
+  }
   const inserted = res.rows.filter((r) => r.inserted).length;
   const updated = res.rows.length - inserted;
   return { inserted, updated, unchanged: rows.length - inserted - updated };

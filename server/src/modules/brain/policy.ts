@@ -53,6 +53,15 @@ export async function rowAccess(db: Executor, auth: AuthContext, ds: DatasetForA
   return { ok: true, as: 'approved', fields: approval.fields.filter((f) => all.includes(f)), approvalId: approval.id, purpose: approval.purpose, departmentId: dept.id };
 }
 
+/**
+ * The operator's CLI on the server (no account): acts like a steward with no department, so every
+ * dataset except a 不予共享 one, which never leaves its department.
+ */
+export async function operatorAccess(ds: DatasetForAccess): Promise<RowAccess> {
+  if (ds.share_type === 'none') return { ok: false, error: new AppError(403, 'forbidden', 'dataset_not_shared'), departmentId: null, reason: 'share type none' };
+  return { ok: true, as: 'steward', fields: ds.fields.map((f) => f.name), approvalId: null, purpose: null, departmentId: null };
+}
+
 export function liveApproval(db: Executor, datasetId: number, departmentId: number, now = new Date()) {
   return db.selectFrom('brain_approvals').select(['id', 'fields', 'purpose', 'expires_at']).where('dataset_id', '=', datasetId).where('department_id', '=', departmentId)
     .where('status', '=', 'approved').where('starts_at', '<=', now).where('expires_at', '>', now).orderBy('expires_at', 'desc').limit(1).executeTakeFirst();

@@ -6,8 +6,9 @@
  * keyed (job, left, right), so a link can never be written twice.
  */
 import { sql, type Selectable } from 'kysely';
-import type { Db } from '../../../core/db.js';
+import { fromJson, type Db } from '../../../core/db.js';
 import { fitModel, levelWeights, priorWeight, type Model, type Pattern } from './em.js';
+import { writeLinkRecords } from './records.js';
 import { comparisonVectorSql, specByName, type LinkageSpec } from './spec.js';
 import type { BrainMatchJobsTable } from './tables.js';
 
@@ -31,19 +32,26 @@ export interface JobOutcome {
 
 /** Standardises the rows of a dataset whose hash changed since their last standardisation, and drops records of deleted rows. */
 export async function standardiseDataset(db: Db, datasetId: number, spec: LinkageSpec, onBatch: (done: number, total: number) => Promise<void>) {
+  // Statistics as of now (autovacuum may be off, or not yet caught up after an import): without them
+  // the planner takes a just-filled dataset for one row and runs these anti-joins as nested loops.
+  await sql`analyze brain_rows, brain_link_records`.execute(db);
   await sql`delete from brain_link_records s where s.dataset_id = ${datasetId} and s.spec = ${spec.name}
     and not exists (select 1 from brain_rows r where r.dataset_id = s.dataset_id and r.key = s.key)`.execute(db);
   const stale = sql`from brain_rows r left join brain_link_records s on s.dataset_id = r.dataset_id and s.spec = ${spec.name} and s.key = r.key
     where r.dataset_id = ${datasetId} and s.row_hash is distinct from r.row_hash`;
-  const total = Number((await sql<{ n: number }>`select count(*)::int as n ${stale}`.execute(db)).rows[0].n);
+  // Room to hash the registry's keys in memory (the default 4 MB sorts 620,000 rows on disk).
+  const total = await db.transaction().execute(async (tx) => {
+    await sql`set local work_mem = '256MB'`.execute(tx);
+    return Number((await sql<{ n: number }>`select count(*)::int as n ${stale}`.execute(tx)).rows[0].n);
+  });
+  if (!total) return 0;
   let done = 0, after = '';
   for (;;) {
     const rows = (await sql<{ key: string; data: unknown; row_hash: string }>`select r.key, r.data, r.row_hash ${stale} and r.key > ${after} order by r.key limit ${STD_BATCH}`.execute(db)).rows;
     if (!rows.length) break;
-    const out = rows.map((r) => ({ key: r.key, h: r.row_hash, v: spec.standardise((typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>) }));
-    await sql`insert into brain_link_records (dataset_id, spec, key, row_hash, v)
-      select ${datasetId}, ${spec.name}, x.key, x.h, x.v from jsonb_to_recordset(${JSON.stringify(out)}::jsonb) as x(key text, h text, v jsonb)
-      on conflict (dataset_id, spec, key) do update set row_hash = excluded.row_hash, v = excluded.v`.execute(db);
+    await writeLinkRecords(db, datasetId, spec, rows.map((r) => ({ key: r.key, row_hash: r.row_hash, data: fromJson<Record<string, unknown>>(r.data) })));
+    // The first batch turns an empty spec's table into a full one: refresh, or the next batches plan for none.
+    if (done === 0) await sql`analyze brain_link_records`.execute(db);
     done += rows.length;
     after = rows[rows.length - 1].key;
     await onBatch(done, total);
@@ -51,20 +59,38 @@ export async function standardiseDataset(db: Db, datasetId: number, spec: Linkag
   return total;
 }
 
-/** Candidate pairs: each blocking rule's equi-join, unioned into the pairs table with the rule's bit. */
+/**
+ * Candidate pairs: every blocking rule's equi-join, unioned, with the rules that found each pair as
+ * a bit mask, and each pair's term-frequency adjustments. The keys of both datasets are first taken
+ * out of the standardised values into one narrow table, so each rule is a hash join over short
+ * rows rather than a sort of the registry's wide ones. One transaction: the temporary tables live
+ * on its connection, and a crash leaves no pairs behind.
+ */
 async function block(db: Db, job: MatchJobRow, spec: LinkageSpec) {
-  const sameDataset = job.left_dataset_id === job.right_dataset_id;
-  const counts: JobOutcome['ruleCounts'] = [];
-  for (const [i, rule] of spec.blocking.entries()) {
-    const on = rule.keys.map((k) => `(l.v->>'${k}') = (r.v->>'${k}')`).join(' and ');
-    const r = await sql`insert into brain_match_pairs (job_id, left_id, right_id, rules)
-      select ${job.id}, l.id, r.id, ${1 << i} from brain_link_records l join brain_link_records r on ${sql.raw(on)}
-      where l.dataset_id = ${job.left_dataset_id} and l.spec = ${spec.name} and r.dataset_id = ${job.right_dataset_id} and r.spec = ${spec.name}
-        ${sameDataset ? sql`and l.id < r.id` : sql``}
-      on conflict (job_id, left_id, right_id) do update set rules = brain_match_pairs.rules | excluded.rules`.execute(db);
-    counts.push({ rule: rule.name, label: rule.label, pairs: Number(r.numAffectedRows ?? 0) });
-  }
-  return counts;
+  const same = job.left_dataset_id === job.right_dataset_id;
+  const key = (keys: string[]) => keys.map((k) => `(v->>'${k}')`).join(` || '|' || `);
+  const tfs = spec.comparisons.map((c, i) => ({ i, c })).filter((x) => x.c.tf);
+  const cols = [...spec.blocking.map((r, i) => `${key(r.keys)} as k${i}`), ...tfs.map(({ c, i }) => `(v->>'${c.tf!.value}') as t${i}`)].join(', ');
+  return db.transaction().execute(async (tx) => {
+    await sql`set local work_mem = '256MB'`.execute(tx);
+    await sql`create temp table link_keys on commit drop as
+      select id, dataset_id = ${job.left_dataset_id} as is_left, ${sql.raw(cols)} from brain_link_records
+      where spec = ${spec.name} and dataset_id in (${job.left_dataset_id}, ${job.right_dataset_id})`.execute(tx);
+    await sql`analyze link_keys`.execute(tx);
+    const joins = spec.blocking.map((_, i) => `select l.id as a, r.id as b, ${1 << i} as bit from link_keys l join link_keys r on l.k${i} = r.k${i}
+      where ${same ? 'l.id < r.id' : 'l.is_left and not r.is_left'}`);
+    await sql`create temp table link_cand on commit drop as ${sql.raw(joins.join(' union all '))}`.execute(tx);
+    const perRule = new Map((await sql<{ bit: number; n: number }>`select bit, count(*)::int as n from link_cand group by bit`.execute(tx)).rows.map((r) => [Number(r.bit), Number(r.n)]));
+    // log2(u_average / p_value) where a field agrees: u_average = Σp² is the chance two random records
+    // agree on it; a value commoner than that weighs less (张伟), a rarer one more (濮阳珏). Capped at ±10.
+    const tfJoins = tfs.map(({ i }) => `left join (select t${i} as val, count(*)::float8 as c from link_keys where t${i} is not null group by 1) f${i} on f${i}.val = l.t${i}
+      cross join (select sum(c) as total, sum(c * c) as sq from (select count(*)::float8 as c from link_keys where t${i} is not null group by t${i}) x) s${i}`).join(' ');
+    const tfArray = spec.comparisons.map((c, i) => (c.tf ? `coalesce(greatest(-10, least(10, ln(s${i}.sq / (s${i}.total * f${i}.c)) / ln(2))), 0)` : '0')).join(', ');
+    await sql`insert into brain_match_pairs (job_id, left_id, right_id, rules, tf)
+      select ${job.id}, c.a, c.b, c.rules, array[${sql.raw(tfArray)}]::real[]
+      from (select a, b, bit_or(bit) as rules from link_cand group by a, b) c join link_keys l on l.id = c.a ${sql.raw(tfJoins)}`.execute(tx);
+    return spec.blocking.map((r, i) => ({ rule: r.name, label: r.label, pairs: perRule.get(1 << i) ?? 0 }));
+  });
 }
 
 /** The comparison vector of every pair, in chunks of left records so that progress moves. */
@@ -72,10 +98,9 @@ async function compare(db: Db, job: MatchJobRow, spec: LinkageSpec, total: numbe
   const bounds = (await sql<{ lo: number; hi: number }>`select min(left_id) as lo, max(left_id) as hi from (
       select left_id, ntile(${COMPARE_CHUNKS}) over (order by left_id) t from brain_match_pairs where job_id = ${job.id}) x group by t order by lo`.execute(db)).rows;
   const vector = sql.raw(comparisonVectorSql(spec));
-  const zeros = sql.raw(`array_fill(0::real, array[${spec.comparisons.length}])`);
   let done = 0;
   for (const b of bounds) {
-    const r = await sql`update brain_match_pairs p set g = ${vector}, tf = ${zeros}
+    const r = await sql`update brain_match_pairs p set g = ${vector}
       from brain_link_records l, brain_link_records r
       where p.job_id = ${job.id} and p.left_id between ${b.lo} and ${b.hi} and l.id = p.left_id and r.id = p.right_id`.execute(db);
     done += Number(r.numAffectedRows ?? 0);
@@ -90,27 +115,16 @@ async function patterns(db: Db, jobId: number, withLabels: boolean): Promise<Pat
   return rows.map((r) => ({ g: r.g.map(Number), n: Number(r.n), ...(withLabels && r.label === 'match' ? { label: 1 as const } : withLabels && r.label === 'non_match' ? { label: 0 as const } : {}) }));
 }
 
-/** Term-frequency adjustment, then weight and probability of every pair from the model. */
+/** Weight and probability of every pair from the model; a term-frequency adjustment counts where its field agrees. */
 async function score(db: Db, job: MatchJobRow, spec: LinkageSpec, model: Model) {
-  for (const [i, c] of spec.comparisons.entries()) {
-    if (!c.tf) continue;
-    // log2(u_average / p_value): u_average = Σp² is the chance two random records agree on this
-    // field; a value commoner than that weighs less (张伟), a rarer one more (濮阳珏). Capped at ±10.
-    const levelsIn = sql.join(c.tf.levels.map((x) => sql.lit(x)));
-    await sql`with f as (
-        select v->>${c.tf.value} as val, count(*)::float8 as c from brain_link_records
-        where spec = ${spec.name} and dataset_id in (${job.left_dataset_id}, ${job.right_dataset_id}) and v->>${c.tf.value} is not null group by 1),
-      t as (select sum(c) as total, sum(c * c) as sq from f)
-      update brain_match_pairs p set tf[${sql.lit(i + 1)}] = greatest(-10, least(10, ln(t.sq / (t.total * f.c)) / ln(2)))
-      from brain_link_records l, f, t
-      where p.job_id = ${job.id} and p.g[${sql.lit(i + 1)}] in (${levelsIn}) and l.id = p.left_id and f.val = l.v->>${c.tf.value}`.execute(db);
-  }
   // W[i][0] is the missing level (0), W[i][k + 1] the weight of level k.
   const W = JSON.stringify(levelWeights(model).map((w) => [0, ...w]));
-  const sum = spec.comparisons.map((_, i) => `((w.j->${i})->>(p.g[${i + 1}] + 1))::float8 + p.tf[${i + 1}]`).join(' + ');
-  await sql`update brain_match_pairs p set weight = s.w, probability = 1 / (1 + power(2::float8, -s.w))
-    from (select ${priorWeight(model)}::float8 + ${sql.raw(sum)} as w, p.left_id, p.right_id from brain_match_pairs p, (select ${W}::jsonb as j) w where p.job_id = ${job.id}) s
-    where p.job_id = ${job.id} and p.left_id = s.left_id and p.right_id = s.right_id`.execute(db);
+  const terms = spec.comparisons.map((c, i) => {
+    const base = `((w.j->${i})->>(p.g[${i + 1}] + 1))::float8`;
+    return c.tf ? `${base} + case when p.g[${i + 1}] in (${c.tf.levels.join(', ')}) then p.tf[${i + 1}] else 0 end` : base;
+  });
+  await sql`update brain_match_pairs p set (weight, probability) = (select x.w, 1 / (1 + power(2::float8, -x.w)) from (select ${priorWeight(model)}::float8 + ${sql.raw(terms.join(' + '))} as w) x)
+    from (select ${W}::jsonb as j) w where p.job_id = ${job.id}`.execute(db);
 }
 
 /**
@@ -175,9 +189,8 @@ export async function runMatchStages(db: Db, job: MatchJobRow, progress: (p: Job
       }
     });
     ruleCounts = await timed('block', async () => {
-      // Fresh statistics, or the planner takes the just-filled tables for empty and joins them by nested loop.
-      await sql`analyze brain_link_records`.execute(db);
       const c = await block(db, job, spec);
+      // Fresh statistics, or the planner takes the just-filled table for empty in the stages after.
       await sql`analyze brain_match_pairs`.execute(db);
       return c;
     });

@@ -5,10 +5,14 @@
  * an explanation per field that a worker can read.
  */
 import { sql } from 'kysely';
+import type { AuthContext } from '../../../core/auth/context.js';
 import { fromJson, type Db } from '../../../core/db.js';
 import { AppError, fieldError, notFound } from '../../../core/errors.js';
 import type { ModuleDeps } from '../../../core/module.js';
 import { paginate, type PageQuery } from '../../../core/paging.js';
+import { rowAccess } from '../policy.js';
+import { datasetForRead, maskValue } from '../rows.js';
+import type { DatasetField } from '../tables.js';
 import { runMatchStages, type JobOutcome, type JobProgress, type MatchJobRow } from './engine.js';
 import { specByName } from './spec.js';
 import type { MatchDecision } from './tables.js';
@@ -177,5 +181,64 @@ export async function matchLinks(db: Db, jobId: number, q: PageQuery & { decisio
       decision: p.decision, label: p.label, pairId: `${p.left_id}-${p.right_id}`,
       explanation: model && p.g ? explain(job.spec, model.weights, p.g.map(Number), p.tf?.map(Number) ?? null) : [],
     })),
+  };
+}
+
+/** Levels at which the two values are the same once standardised: the review page does not highlight them. */
+const SAME_LEVELS = new Set(['exact', 'exact_invalid', 'standardised', 'room']);
+
+/**
+ * How a compared value is masked for review: a linkage compares people, so every compared field
+ * counts as personal data whatever its dataset declares (sex alone identifies no one), and a birth
+ * date shows its year only even where the dataset typed it as text.
+ */
+function reviewMaskField(name: string, declared: DatasetField | undefined): DatasetField {
+  const f: DatasetField = declared ?? { name, type: 'text', personal: 'personal' };
+  return {
+    ...f,
+    personal: f.personal === 'none' && name !== 'sex' ? 'personal' : f.personal,
+    type: name === 'birth_date' ? 'date' : f.type,
+  };
+}
+
+/**
+ * One pair for clerical review, the two source records side by side: their current values from
+ * brain_rows (always masked — the hub's stewards see masked values only, as in rows.ts), the
+ * explanation per field, and per compared field whether the two sides are the same, so that the
+ * console can highlight what differs. Datasets the caller may no longer read are refused.
+ */
+export async function matchPairForReview(db: Db, auth: AuthContext, jobId: number, pair: { leftId: number; rightId: number }) {
+  const job = await db.selectFrom('brain_match_jobs').select(['spec', 'model', 'left_dataset_id', 'right_dataset_id']).where('id', '=', jobId).executeTakeFirst();
+  if (!job) throw notFound();
+  const p = await db.selectFrom('brain_match_pairs').select(['g', 'tf', 'weight', 'probability', 'decision', 'label'])
+    .where('job_id', '=', jobId).where('left_id', '=', pair.leftId).where('right_id', '=', pair.rightId).executeTakeFirst();
+  if (!p) throw notFound();
+  const spec = specByName(job.spec);
+  const model = fromJson<JobOutcome['model'] | null>(job.model);
+  const explanation = model && p.g ? explain(job.spec, model.weights, p.g.map(Number), p.tf?.map(Number) ?? null) : [];
+  const side = async (recordId: number, datasetId: number) => {
+    const ds = await datasetForRead(db, datasetId);
+    const access = await rowAccess(db, auth, ds);
+    if (!access.ok) throw access.error;
+    const rec = await db.selectFrom('brain_link_records as k')
+      .leftJoin('brain_rows as b', (j) => j.onRef('b.dataset_id', '=', 'k.dataset_id').onRef('b.key', '=', 'k.key'))
+      .select(['k.key', 'b.data']).where('k.id', '=', recordId).where('k.dataset_id', '=', datasetId).executeTakeFirst();
+    if (!rec) throw notFound();
+    // A row deleted from its dataset since the job ran (retention, a full reconciliation) shows no values.
+    const data = rec.data ? fromJson<Record<string, unknown>>(rec.data) : {};
+    const byName = new Map(ds.fields.map((f) => [f.name, f]));
+    const values = Object.fromEntries(spec.fields.map((name) => {
+      const v = maskValue(reviewMaskField(name, byName.get(name)), data[name] ?? null);
+      return [name, v == null || v === '' ? null : String(v)];
+    }));
+    return { datasetId: ds.id, datasetName: ds.name, key: rec.key, values };
+  };
+  const left = await side(pair.leftId, job.left_dataset_id);
+  const right = await side(pair.rightId, job.right_dataset_id);
+  return {
+    pairId: `${pair.leftId}-${pair.rightId}`, weight: p.weight == null ? null : Math.round(p.weight * 100) / 100, probability: p.probability,
+    decision: p.decision, label: p.label, explanation,
+    fields: spec.comparisons.map((c, i) => ({ field: c.field, label: c.label, level: explanation[i]?.level ?? null, same: SAME_LEVELS.has(explanation[i]?.level ?? '') })),
+    left, right,
   };
 }

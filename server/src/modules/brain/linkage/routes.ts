@@ -6,9 +6,9 @@ import { requireAuth as auth } from '../../../core/auth/plugin.js';
 import { bodyId, idParam } from '../../../core/http.js';
 import { pageQuery } from '../../../core/paging.js';
 import { requireSteward } from '../policy.js';
-import { getMatchJob, kickMatchJobs, listMatchJobs, matchLinks } from './jobs.js';
+import { getMatchJob, kickMatchJobs, listMatchJobs, matchLinks, matchPairForReview } from './jobs.js';
 import { matchDecision, matchLabel, matchResponses as res } from './schemas.js';
-import { labelPair, rescoreMatchJob, startMatchJob } from './service.js';
+import { labelPair, parsePairId, rescoreMatchJob, startMatchJob } from './service.js';
 
 const probability = z.number().gt(0).max(1);
 const thresholds = z.object({ auto: probability.optional(), review: probability.optional() }).strict();
@@ -45,6 +45,14 @@ export async function linkageRoutes(app: FastifyInstance) {
       params: idParam, querystring: pageQuery.extend({ decision: matchDecision.optional(), label: z.enum(['match', 'non_match', 'skip', 'none']).optional() }), response: res.links,
     },
   }, async (req) => { requireSteward(auth(req)); return matchLinks(db, req.params.id, req.query); });
+  r.get('/api/brain/match-jobs/:id/pairs/:pairId', {
+    config: manage,
+    schema: { tags, summary: '人工复核：一个配对的两条记录并排（脱敏值）、逐字段是否相同与解释', params: idParam.extend({ pairId: z.string().max(24) }), response: res.pair },
+  }, async (req) => {
+    const a = auth(req);
+    requireSteward(a);
+    return matchPairForReview(db, a, req.params.id, parsePairId(req.params.pairId));
+  });
   r.post('/api/brain/match-jobs/:id/pairs/:pairId/label', {
     config: manage,
     schema: {

@@ -26,7 +26,16 @@ export const matchLink = z.object({
   decision: matchDecision.nullable(), label: matchLabel.nullable(), explanation: z.array(explanationItem),
 });
 
+const reviewSide = z.object({
+  datasetId: int, datasetName: z.string(), key: z.string().describe('数据集自身的主键值'),
+  values: z.record(z.string(), z.string().nullable()).describe('比对字段的当前值（name, sex, birth_date, id_no, phone, address），一律脱敏'),
+});
+export const matchPairReview = matchLink.omit({ leftKey: true, rightKey: true }).extend({
+  fields: z.array(z.object({ field: z.string(), label: z.string(), level: z.string().nullable(), same: z.boolean().describe('标准化后两侧相同（不需突出显示）') })),
+  left: reviewSide, right: reviewSide,
+});
+
 export const matchResponses = {
   job: { 200: matchJob }, jobs: { 200: pageOf(matchJob) }, created: { 201: z.object({ id: int }) }, requeued: { 202: z.object({ id: int }) },
-  links: { 200: pageOf(matchLink) }, labelled: { 200: z.object({ ok: z.boolean(), reviewLeft: int }) },
+  links: { 200: pageOf(matchLink) }, pair: { 200: matchPairReview }, labelled: { 200: z.object({ ok: z.boolean(), reviewLeft: int }) },
 };

@@ -11,7 +11,7 @@ import type { Db } from '../../../core/db.js';
 import { AppError, notFound } from '../../../core/errors.js';
 import type { SecretBox } from '../../../core/secret-box.js';
 import { appendExchange } from '../exchange-log.js';
-import { requireSteward, rowAccess } from '../policy.js';
+import { requireSteward, rowAccess, type DatasetForAccess, type RowAccess } from '../policy.js';
 import { datasetForRead } from '../rows.js';
 import { createMatchJob, requeueForRescore } from './jobs.js';
 import type { MatchLabel } from './tables.js';
@@ -20,30 +20,37 @@ export interface StartMatchJob { leftDatasetId: number; rightDatasetId: number; 
 
 export async function startMatchJob(db: Db, secrets: SecretBox, auth: AuthContext, actor: Actor, body: StartMatchJob): Promise<{ id: number }> {
   requireSteward(auth);
+  return startMatchJobAs(db, secrets, { accountId: auth.accountId, actor, access: (ds) => rowAccess(db, auth, ds) }, body);
+}
+
+/** Who starts a job: an account through the API, or the operator's CLI on the server (no account), with the row-access rule that applies to each. */
+export interface MatchStarter { accountId: number | null; actor: Actor; access: (ds: DatasetForAccess) => Promise<RowAccess> }
+
+export async function startMatchJobAs(db: Db, secrets: SecretBox, who: MatchStarter, body: StartMatchJob): Promise<{ id: number }> {
   const sides = [] as Awaited<ReturnType<typeof datasetForRead>>[];
   for (const [field, id] of [['leftDatasetId', body.leftDatasetId], ['rightDatasetId', body.rightDatasetId]] as const) {
     const ds = await datasetForRead(db, id).catch((err) => {
       if (err instanceof AppError && err.status === 404) throw new AppError(404, 'not_found', 'match_dataset_missing', {}, { [field]: { key: 'match_dataset_missing' } });
       throw err;
     });
-    const access = await rowAccess(db, auth, ds);
+    const access = await who.access(ds);
     if (!access.ok) {
       await db.transaction().execute((tx) => appendExchange(tx, secrets, {
-        kind: 'match', outcome: 'denied', accountId: auth.accountId, actorName: actor.name, datasetId: ds.id, systemId: ds.system_id, detail: { reason: access.reason },
+        kind: 'match', outcome: 'denied', accountId: who.accountId, actorName: who.actor.name, datasetId: ds.id, systemId: ds.system_id, detail: { reason: access.reason },
       }));
       throw access.error;
     }
     sides.push(ds);
   }
-  const id = await createMatchJob(db, { ...body, createdBy: auth.accountId });
+  const id = await createMatchJob(db, { ...body, createdBy: who.accountId });
   await db.transaction().execute(async (tx) => {
     for (const ds of sides) {
       await appendExchange(tx, secrets, {
-        kind: 'match', outcome: 'ok', accountId: auth.accountId, actorName: actor.name, datasetId: ds.id, systemId: ds.system_id,
+        kind: 'match', outcome: 'ok', accountId: who.accountId, actorName: who.actor.name, datasetId: ds.id, systemId: ds.system_id,
         purpose: '数据比对（一人一档、核查任务）', detail: { matchJobId: id, side: ds.id === body.leftDatasetId ? 'left' : 'right' },
       });
     }
-    await appendAudit(tx, actor, { action: 'brain.match.start', targetType: 'brain_match_job', targetId: id, summary: { left: sides[0].name, right: sides[1].name, thresholds: body.thresholds ?? null } });
+    await appendAudit(tx, who.actor, { action: 'brain.match.start', targetType: 'brain_match_job', targetId: id, summary: { left: sides[0].name, right: sides[1].name, thresholds: body.thresholds ?? null } });
   });
   return { id };
 }
