@@ -97,6 +97,16 @@ describe('red brain: record linkage (match jobs)', () => {
     expect(homophone.weight).toBeGreaterThan(0);
   });
 
+  it('a short list whose people are all in the registry still links (random pairs give the model its non-matches)', async () => {
+    const short = await personDataset('短名单（测试）', data.list.filter((r) => data.truth.has(r.key)).slice(0, 15));
+    const id = (await as('data.admin', 'POST', '/api/brain/match-jobs', { leftDatasetId: short, rightDatasetId: registry })).json().id;
+    const job = await wait(`/api/brain/match-jobs/${id}`, (r) => r.status === 'succeeded' || r.status === 'failed');
+    expect(job.status).toBe('succeeded');
+    const links = (await as('data.admin', 'GET', `/api/brain/match-jobs/${id}/links?decision=auto&pageSize=100`)).json().items;
+    expect(links.filter((l: any) => data.truth.get(l.leftKey) === l.rightKey).length).toBeGreaterThanOrEqual(14);
+    expect(links.every((l: any) => data.truth.get(l.leftKey) === l.rightKey)).toBe(true);
+  });
+
   it('only the hub stewards start jobs, never over a dataset that is not shared; bad input is 4xx naming the field', async () => {
     expect((await as('dept.weijian', 'POST', '/api/brain/match-jobs', { leftDatasetId: list, rightDatasetId: registry })).statusCode).toBe(403);
     expect((await as('resident.demo', 'GET', `/api/brain/match-jobs/${jobId}`)).statusCode).toBe(403);

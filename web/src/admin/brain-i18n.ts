@@ -11,7 +11,7 @@ export const brainMessages = {
   'zh-CN': {
     menu: {
       brain: '红色大脑', brainRegistry: '部门与系统', brainCatalogue: '数据目录', brainDataset: '数据集', brainConnectors: '连接器',
-      brainApprovals: '使用审批', brainExchangeLog: '交换日志', brainMatchJobs: '数据比对', brainMatchJob: '比对任务',
+      brainApprovals: '使用审批', brainExchangeLog: '交换日志', brainMatchJobs: '数据比对', brainMatchJob: '比对任务', verificationTasks: '核查任务',
     },
     brain: {
       shareType: { open: '无条件共享', conditional: '有条件共享', none: '不予共享' },
@@ -116,6 +116,8 @@ export const brainMessages = {
         modelText: 'EM 迭代 {n} 次 · {converged}', converged: '已收敛', notConverged: '未收敛',
         job: '比对任务 #{id}', back: '返回数据比对', createdBy: '创建人', createdAt: '创建时间', finishedAt: '完成时间', error: '失败原因', attempt: '第 {n} 次运行',
         open: '查看', noJobs: '暂无比对任务',
+        createTasks: '生成核查任务', tasksCreated: '已生成 {created} 条核查任务（跳过 {skipped} 条）', toTasks: '查看核查任务',
+        createTasksHint: '自动关联及复核确认为同一人的配对，每对派发一条核查任务到其所在社区与网格；仅限与“人口库（一人一档）”的比对，已生成的跳过。',
         reviewTitle: '人工复核', remaining: '待复核 {n} 对', field: '字段', accept: '是同一人', reject: '不是同一人', skip: '跳过', shortcut: '快捷键 {key}',
         allDone: '待复核的配对已全部处理', maskedNote: '数据已脱敏；底色标出的字段两侧不同', missingValue: '（无）', currentLabel: '已标注：{label}',
         labelSaved: '已标注：{label}', decisionNow: '当前判定', next: '下一对',
@@ -131,7 +133,7 @@ export const brainMessages = {
   en: {
     menu: {
       brain: 'Red Brain', brainRegistry: 'Departments & systems', brainCatalogue: 'Data catalogue', brainDataset: 'Dataset', brainConnectors: 'Connectors',
-      brainApprovals: 'Use approvals', brainExchangeLog: 'Exchange log', brainMatchJobs: 'Record linkage', brainMatchJob: 'Match job',
+      brainApprovals: 'Use approvals', brainExchangeLog: 'Exchange log', brainMatchJobs: 'Record linkage', brainMatchJob: 'Match job', verificationTasks: 'Verification tasks',
     },
     brain: {
       shareType: { open: 'Shared openly', conditional: 'Shared on approval', none: 'Not shared' },
@@ -225,6 +227,8 @@ export const brainMessages = {
         modelText: 'EM {n} iterations · {converged}', converged: 'converged', notConverged: 'not converged',
         job: 'Match job #{id}', back: 'Back to record linkage', createdBy: 'Created by', createdAt: 'Created', finishedAt: 'Finished', error: 'Error', attempt: 'Run {n}',
         open: 'Open', noJobs: 'No match jobs yet',
+        createTasks: 'Create verification tasks', tasksCreated: 'Created {created} verification tasks ({skipped} skipped)', toTasks: 'Open verification tasks',
+        createTasksHint: 'One verification task per auto-linked or review-confirmed pair, sent to the person’s community and grid; only for a job against the population registry; pairs already tasked are skipped.',
         reviewTitle: 'Clerical review', remaining: '{n} pairs to review', field: 'Field', accept: 'Same person', reject: 'Different people', skip: 'Skip', shortcut: 'Key {key}',
         allDone: 'Every pair for review has been handled', maskedNote: 'Values are masked; shaded fields differ between the two sides', missingValue: '(none)', currentLabel: 'Labelled: {label}',
         labelSaved: 'Labelled: {label}', decisionNow: 'Decision', next: 'Next pair',

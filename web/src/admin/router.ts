@@ -47,6 +47,8 @@ export const menu = [
   { name: 'brain-approvals', path: 'brain/approvals', title: 'menu.brainApprovals', icon: 'Stamp', group: 'brain', permission: 'brain:use', component: () => import('./views/BrainApprovalsView.vue') },
   { name: 'brain-match-jobs', path: 'brain/match-jobs', title: 'menu.brainMatchJobs', icon: 'Sort', group: 'brain', permission: 'brain:manage', component: () => import('./views/BrainMatchJobsView.vue') },
   { name: 'brain-exchange-log', path: 'brain/exchange-log', title: 'menu.brainExchangeLog', icon: 'Document', group: 'brain', permission: 'brain:manage', component: () => import('./views/BrainExchangeLogView.vue') },
+  // Verification tasks from the hub's matches, worked by streets, communities and grids: outside the brain group.
+  { name: 'verification-tasks', path: 'verification-tasks', title: 'menu.verificationTasks', icon: 'Finished', permission: 'task:verify', component: () => import('./views/VerificationTasksView.vue') },
   { name: 'people', path: 'people', title: 'menu.people', icon: 'User', permission: 'people:read', component: () => import('./views/PeopleView.vue') },
   { name: 'accounts', path: 'accounts', title: 'menu.accounts', icon: 'Key', permission: 'account:read', component: () => import('./views/AccountsView.vue') },
   { name: 'audit', path: 'audit', title: 'menu.audit', icon: 'Document', permission: 'audit:read', component: () => import('./views/AuditView.vue') },

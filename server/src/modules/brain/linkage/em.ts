@@ -77,3 +77,17 @@ export function fitModel(patterns: Pattern[], levels: number[], opts: { maxItera
   }
   return model;
 }
+
+/** λ among the given patterns alone with m and u held: the fixed point of λ = mean posterior match probability. */
+export function candidateShare(model: Model, patterns: Pattern[], iterations = 200): number {
+  let lambda = model.lambda;
+  const n = patterns.reduce((s, p) => s + p.n, 0);
+  if (!n) return lambda;
+  for (let it = 0; it < iterations; it++) {
+    const m = { ...model, lambda };
+    const next = Math.min(1 - FLOOR, Math.max(FLOOR, patterns.reduce((s, p) => s + (p.label ?? matchProbability(m, p.g)) * p.n, 0) / n));
+    if (Math.abs(next - lambda) < 1e-9) return next;
+    lambda = next;
+  }
+  return lambda;
+}

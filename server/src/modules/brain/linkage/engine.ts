@@ -7,7 +7,7 @@
  */
 import { sql, type Selectable } from 'kysely';
 import { fromJson, type Db } from '../../../core/db.js';
-import { fitModel, levelWeights, priorWeight, type Model, type Pattern } from './em.js';
+import { candidateShare, fitModel, levelWeights, priorWeight, type Model, type Pattern } from './em.js';
 import { writeLinkRecords } from './records.js';
 import { comparisonVectorSql, specByName, type LinkageSpec } from './spec.js';
 import type { BrainMatchJobsTable } from './tables.js';
@@ -115,6 +115,20 @@ async function patterns(db: Db, jobId: number, withLabels: boolean): Promise<Pat
   return rows.map((r) => ({ g: r.g.map(Number), n: Number(r.n), ...(withLabels && r.label === 'match' ? { label: 1 as const } : withLabels && r.label === 'non_match' ? { label: 0 as const } : {}) }));
 }
 
+/**
+ * Comparison patterns of random record pairs, as non-matches (a random pair is the same person with
+ * chance ≈ 1 / registry size). They give EM the non-match class even when nearly every candidate
+ * is a true pair (a short list whose people are all in the registry), where it would otherwise
+ * settle on m ≈ u. About as many as the candidates, at least 1,000 and at most 20,000.
+ */
+async function randomNonMatches(db: Db, job: MatchJobRow, spec: LinkageSpec, candidates: number): Promise<Pattern[]> {
+  const side = Math.ceil(Math.sqrt(Math.min(20_000, Math.max(1_000, candidates))));
+  const rows = (await sql<{ g: number[]; n: number }>`with l as (select v from brain_link_records where dataset_id = ${job.left_dataset_id} and spec = ${spec.name} order by random() limit ${side}),
+      r as (select v from brain_link_records where dataset_id = ${job.right_dataset_id} and spec = ${spec.name} order by random() limit ${side})
+    select ${sql.raw(comparisonVectorSql(spec))} as g, count(*)::int as n from l cross join r group by 1`.execute(db)).rows;
+  return rows.map((r) => ({ g: r.g.map(Number), n: Number(r.n), label: 0 as const }));
+}
+
 /** Weight and probability of every pair from the model; a term-frequency adjustment counts where its field agrees. */
 async function score(db: Db, job: MatchJobRow, spec: LinkageSpec, model: Model) {
   // W[i][0] is the missing level (0), W[i][k + 1] the weight of level k.
@@ -200,7 +214,12 @@ export async function runMatchStages(db: Db, job: MatchJobRow, progress: (p: Job
     await timed('compare', () => compare(db, job, spec, pairsTotal, (done) => progress({ stage: 'compare', progress: 0.55 + 0.3 * (done / Math.max(pairsTotal, 1)), pairsDone: done, pairsTotal })));
   }
   const levels = spec.comparisons.map((c) => c.levels.length);
-  const model = await timed('estimate', async () => fitModel(await patterns(db, job.id, rescore), levels));
+  const model = await timed('estimate', async () => {
+    const candidates = await patterns(db, job.id, rescore);
+    const fitted = fitModel([...candidates, ...(await randomNonMatches(db, job, spec, pairsTotal))], levels);
+    // The prior that scores candidates is the share of matches among them, not among candidates and random pairs together.
+    return { ...fitted, lambda: candidateShare(fitted, candidates) };
+  });
   await timed('score', () => score(db, job, spec, model));
   await timed('decide', () => decide(db, job));
   await progress({ stage: 'decide', progress: 0.99, pairsDone: pairsTotal, pairsTotal });
