@@ -288,6 +288,11 @@ describe('red brain: verification tasks', () => {
     expect(own.communities.map((x: any) => x.name)).toEqual(['聚龙湖社区']);
     expect((await as('data.admin', 'GET', '/api/verification-tasks/stats')).json().total).toEqual(s.total);
     expect((await as('resident.demo', 'GET', '/api/verification-tasks/stats')).statusCode).toBe(403);
+    // The cockpit shows the same figures at each level: the district's, and a community's own.
+    const district = (await as('admin', 'GET', '/api/cockpit/overview')).json().verificationTasks;
+    expect(district).toEqual({ assigned: s.total.assigned, open: s.total.assigned - s.total.done, done: s.total.done, confirmed: s.total.confirmed, wrongPerson: 1 });
+    const community = (await as('community.luming', 'GET', '/api/cockpit/overview')).json().verificationTasks;
+    expect(community).toMatchObject({ assigned: lm.assigned, done: lm.done, confirmed: lm.confirmed });
   });
 
   it('an overdue task escalates to the community, then the street, once each, also with two sweeps at the same moment', async () => {

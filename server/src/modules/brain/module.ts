@@ -16,6 +16,7 @@ import { seedBrain } from './seed.js';
 import { escalateOverdueTasks } from './tasks/escalate.js';
 import { syncRegistryDataset } from './tasks/registry.js';
 import { taskRoutes } from './tasks/routes.js';
+import { taskFigures } from './tasks/figures.js';
 
 const permissions = {
   'brain:manage': '管理红色大脑数据中台：登记部门、系统与数据集，配置连接器，上传导入，查看运行记录与数据交换日志',
@@ -51,7 +52,8 @@ export const brainModule = defineModule({
   ],
   // MQTT subscriptions: one instance holds each connector's session (see mqtt.ts).
   workers: [mqttWorker],
-  cockpit: (db, scopePath) => hubFigures(db, scopePath),
+  // The hub's figures on the district's screen; verification tasks on every level's.
+  cockpit: async (db, scopePath) => ({ ...(await hubFigures(db, scopePath)), ...(await taskFigures(db, scopePath)) }),
   // The hub's registers, then the population registry as its built-in dataset 人口库（一人一档）.
   seed: async (tx, demo) => ({ ...(await seedBrain(tx, demo)), registryRows: (await syncRegistryDataset(tx)).rows }),
 });

@@ -6,6 +6,7 @@ export const screen = {
     screen: {
       title: '红色社区 · 城市驾驶舱', loginTitle: '登录城市驾驶舱', overview: '实时概况', residentsBy: '各{level}居民人数',
       householdsBy: '各{level}户数', share: '居民分布', perHousehold: '户均人数', noPermission: '当前账号没有驾驶舱查看权限',
+      tasks: '核查任务：派发 {assigned} · 已办结 {done} · 确认 {confirmed}',
       hub: '红色大脑：已接入数据源 {sourcesConnected}/{datasets} · 今日交换 {rowsMovedToday} 行 · 按周期更新 {fresh} 个', updated: '数据更新于 {at}', refreshEvery: '每 30 秒自动刷新', scope: '范围', unitPeople: '人', unitHouseholds: '户', unitItems: '个',
       loadFailed: '数据加载失败：{msg}', ranking: '居民人数排行',
       wishTree: '心愿树', wishTreeSeason: '心愿树 · {season}', litTotal: '已点亮 {lit} / {total}', legendLit: '已圆梦（点亮）', legendClaimed: '认领中',
@@ -20,6 +21,7 @@ export const screen = {
     screen: {
       title: 'Red Community · City Cockpit', loginTitle: 'Sign in to the cockpit', overview: 'Live overview', residentsBy: 'Residents by {level}',
       householdsBy: 'Households by {level}', share: 'Residents share', perHousehold: 'People per household', noPermission: 'This account may not view the cockpit',
+      tasks: 'Verification tasks: {assigned} assigned · {done} closed · {confirmed} confirmed',
       hub: 'Red Brain: {sourcesConnected}/{datasets} sources connected · {rowsMovedToday} rows moved today · {fresh} up to date', updated: 'Updated {at}', refreshEvery: 'Refreshes every 30 s', scope: 'Scope', unitPeople: '', unitHouseholds: '', unitItems: '',
       loadFailed: 'Could not load data: {msg}', ranking: 'Residents ranking',
       wishTree: 'Wish tree', wishTreeSeason: 'Wish tree · {season}', litTotal: 'Lit {lit} / {total}', legendLit: 'Fulfilled (lit)', legendClaimed: 'Claimed',
