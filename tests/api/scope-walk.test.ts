@@ -905,6 +905,8 @@ const ROUTES: Record<string, Entry> = {
   'GET /api/brain/match-jobs/:id/pairs/:pairId': () => HUB,
   'POST /api/brain/match-jobs/:id/pairs/:pairId/label': () => HUB,
   'POST /api/brain/match-jobs/:id/rescore': () => HUB,
+  'GET /api/brain/persons/:personId': () => HUB,
+  'POST /api/brain/probe-analysis': () => HUB,
   'POST /api/brain/match-jobs/:id/tasks': () => 'steward only (brain:manage with the district scope, policy.requireSteward): tasks are made district-wide, each carrying its person\'s region',
   'POST /api/brain/registry/sync': () => 'steward only (brain:manage with the district scope, policy.requireSteward): copies the whole registry into the hub\'s built-in dataset, returns counts only',
   // Verification tasks are region-scoped: a worker reads and closes the tasks of their own place (tasks/access.ts).

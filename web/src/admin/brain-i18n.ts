@@ -11,7 +11,7 @@ export const brainMessages = {
   'zh-CN': {
     menu: {
       brain: '红色大脑', brainRegistry: '部门与系统', brainCatalogue: '数据目录', brainDataset: '数据集', brainConnectors: '连接器',
-      brainApprovals: '使用审批', brainExchangeLog: '交换日志', brainMatchJobs: '数据比对', brainMatchJob: '比对任务', verificationTasks: '核查任务',
+      brainApprovals: '使用审批', brainExchangeLog: '交换日志', brainMatchJobs: '数据比对', brainMatchJob: '比对任务', brainPerson: '一人一档', verificationTasks: '核查任务',
     },
     brain: {
       shareType: { open: '无条件共享', conditional: '有条件共享', none: '不予共享' },
@@ -93,6 +93,13 @@ export const brainMessages = {
       verifyOk: '已校验 {n} 条记录：哈希链与签名完整（密钥 {key}）', verifyBroken: '第 {id} 号记录有问题：{reason}（此前 {n} 条完好）',
       verifyReason: { link: '与上一条记录的哈希链接断开', content: '内容与哈希不符（记录被修改）', signature: '签名无法用中台公钥验证' },
       // match jobs (record linkage) and clerical review
+      person: {
+        title: '一人一档 · 人员编号 {key}', back: '返回', masked: '已脱敏', unmaskedTag: '完整信息（已留痕）', unmask: '查看完整信息',
+        unmaskPurpose: '请填写查看完整个人信息的用途（将记录在个人信息访问日志中）', unmasked: '已显示完整信息，本次查看已留痕',
+        updatedAt: '最近更新', regionPath: '所在区域路径', key: '主键', decidedBy: '关联方式', how: { auto: '自动关联', review: '复核确认' },
+        records: '关联记录（{n}）', split: '已拆分的关联（{n}）：身份证号与此人不同，不计入此人', none: '暂无经确认的关联记录',
+        withheld: '另有 {n} 条记录所在数据集您已无权读取', flag: { conflicting_ids: '疑似误合并：关联记录中出现不同的有效身份证号，相关关联已拆分' },
+      },
       match: {
         newJob: '新建比对', left: '左侧数据集', right: '右侧数据集', leftHint: '通常为部门名单', rightHint: '通常为人口库', datasets: '比对数据集', pickDataset: '请选择数据集',
         sameDataset: '左右两侧须是不同的数据集', personOnly: '仅列出人员数据集（含姓名，以及身份证号、手机号、出生日期等字段之一）', rowsN: '{n} 行',
@@ -133,7 +140,7 @@ export const brainMessages = {
   en: {
     menu: {
       brain: 'Red Brain', brainRegistry: 'Departments & systems', brainCatalogue: 'Data catalogue', brainDataset: 'Dataset', brainConnectors: 'Connectors',
-      brainApprovals: 'Use approvals', brainExchangeLog: 'Exchange log', brainMatchJobs: 'Record linkage', brainMatchJob: 'Match job', verificationTasks: 'Verification tasks',
+      brainApprovals: 'Use approvals', brainExchangeLog: 'Exchange log', brainMatchJobs: 'Record linkage', brainMatchJob: 'Match job', brainPerson: 'Person index', verificationTasks: 'Verification tasks',
     },
     brain: {
       shareType: { open: 'Shared openly', conditional: 'Shared on approval', none: 'Not shared' },
@@ -204,6 +211,13 @@ export const brainMessages = {
       allOutcomes: 'All outcomes', from: 'From', to: 'To', verify: 'Verify the log', verifying: 'Verifying…', publicKey: 'Download public key',
       verifyOk: '{n} records checked: chain and signatures intact (key {key})', verifyBroken: 'Record #{id} is bad: {reason} ({n} before it are intact)',
       verifyReason: { link: 'does not link to the previous record’s hash', content: 'content does not match its hash (edited)', signature: 'signature does not verify with the hub key' },
+      person: {
+        title: 'Person index · person {key}', back: 'Back', masked: 'Masked', unmaskedTag: 'Full values (logged)', unmask: 'Show full values',
+        unmaskPurpose: 'Why do you need the full personal data? (kept in the personal-data access log)', unmasked: 'Full values shown; this view is logged',
+        updatedAt: 'Last update', regionPath: 'Region path', key: 'Key', decidedBy: 'Linked by', how: { auto: 'Auto-linked', review: 'Confirmed in review' },
+        records: 'Linked records ({n})', split: 'Split links ({n}): another ID number, not counted as this person', none: 'No accepted links yet',
+        withheld: '{n} more records are in datasets you may no longer read', flag: { conflicting_ids: 'Possible over-merge: linked records carry different valid ID numbers; those links are split' },
+      },
       match: {
         newJob: 'New match job', left: 'Left dataset', right: 'Right dataset', leftHint: 'usually a department’s list', rightHint: 'usually the population registry', datasets: 'Datasets', pickDataset: 'Pick a dataset',
         sameDataset: 'Pick two different datasets', personOnly: 'Person datasets only (a name plus an ID number, phone or birth date)', rowsN: '{n} rows',

@@ -76,6 +76,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'compounds/:regionId(\\d+)', name: 'compound', component: () => import('./views/CompoundView.vue'), meta: { title: 'menu.compound', permission: 'compound:read', menu: 'compounds' } },
       { path: 'brain/datasets/:id(\\d+)', name: 'brain-dataset', component: () => import('./views/BrainDatasetView.vue'), meta: { title: 'menu.brainDataset', permission: 'brain:use', menu: 'brain-catalogue' } },
       { path: 'brain/match-jobs/:id(\\d+)', name: 'brain-match-job', component: () => import('./views/BrainMatchJobView.vue'), meta: { title: 'menu.brainMatchJob', permission: 'brain:manage', menu: 'brain-match-jobs' } },
+      { path: 'brain/persons/:id(\\d+)', name: 'brain-person', component: () => import('./views/BrainPersonView.vue'), meta: { title: 'menu.brainPerson', permission: 'brain:manage', menu: 'brain-match-jobs' } },
       { path: 'alliance/projects/:id(\\d+)', name: 'alliance-project', component: () => import('./views/AllianceProjectView.vue'), meta: { title: 'menu.allianceProject', permission: 'alliance:manage', menu: 'alliance-lists' } },
       { path: 'forbidden', name: 'forbidden', component: () => import('./views/StatusView.vue'), props: { kind: 'forbidden' }, meta: { title: 'admin.forbidden' } },
       { path: ':pathMatch(.*)*', name: 'notFound', component: () => import('./views/StatusView.vue'), props: { kind: 'notFound' }, meta: { title: 'admin.notFound' } },

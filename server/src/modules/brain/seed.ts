@@ -49,7 +49,7 @@ const DEPARTMENTS: [string, string, string, [string, string, DS[]][]][] = [
   ['gdj', '国网盐城供电公司', 'enterprise', [['yx', '用电信息采集系统', [ds('独居老人用电异常', f(['meterNo', '电表号', 'text', 'none', true], ['address', '地址', 'text', 'personal'], ['days', '连续低用电天数', 'int'], ['detectedOn', '发现日期', 'date']), 'conditional', 'daily')]], ['kf', '供电服务系统', []]]],
   ['zls', '盐城市自来水公司', 'enterprise', [['ys', '营业收费系统', [ds('用水异常户', f(['accountNo', '户号', 'text', 'none', true], ['address', '地址', 'text', 'personal'], ['detectedOn', '发现日期', 'date']), 'conditional', 'daily')]], ['gw', '管网监测系统', []]]],
   ['rq', '盐城港华燃气公司', 'enterprise', [['aj', '入户安检系统', [ds('燃气安检隐患', f(['checkNo', '安检单号', 'text', 'none', true], ['address', '地址', 'text', 'personal'], ['hazard', '隐患', 'text'], ['checkedOn', '安检日期', 'date']), 'open', 'weekly')]], ['kf', '客户服务系统', []]]],
-  ['yd', '中国移动盐城分公司', 'enterprise', [['xl', '信令大数据平台', [ds('区域人口热力', f(['gridHour', '网格时段', 'text', 'none', true], ['grid', '网格', 'text'], ['people', '人数', 'int'], ['hour', '时段', 'timestamp']), 'conditional', 'hourly')]], ['kf', '客服系统', []]]],
+  ['yd', '中国移动盐城分公司', 'enterprise', [['xl', '信令大数据平台', [ds('区域人口热力', f(['gridHour', '网格时段', 'text', 'none', true], ['grid', '网格', 'text'], ['people', '人数', 'int'], ['hour', '时段', 'timestamp']), 'conditional', 'hourly'), ds('手机终端 MAC 与号码对应', f(['macHash', '设备 MAC 哈希', 'text', 'sensitive', true], ['phone', '手机号', 'text', 'personal']), 'conditional', 'daily', { basis: 'public_health', purpose: '突发公共卫生事件应对中的行程核查', retention: 14 })]], ['kf', '客服系统', []]]],
   ['dx', '中国电信盐城分公司', 'enterprise', [['xl', '大数据能力平台', [ds('行程核查结果', f(['phone', '手机号', 'text', 'personal', true], ['area', '途经地区', 'text', 'sensitive'], ['checkedAt', '核查时间', 'timestamp', 'sensitive']), 'conditional', 'daily', { basis: 'public_health', purpose: '突发公共卫生事件应对中的行程核查', retention: 14, timeField: 'checkedAt' })]], ['kf', '客服系统', []]]],
   ['lt', '中国联通盐城分公司', 'enterprise', [['xl', '智慧足迹平台', []], ['kf', '客服系统', []]]],
   ['dqgz', '盐南高新区党群工作部', 'district', [['dj', '智慧党建系统', [ds('党员名册', f(['memberNo', '党员编号', 'text', 'none', true], ['name', '姓名', 'text', 'personal'], ['branch', '所在支部', 'text'], ['joinedOn', '入党日期', 'date', 'personal']), 'none', 'monthly')]], ['zy', '志愿服务系统', [ds('志愿服务时长', f(['volunteerNo', '志愿者编号', 'text', 'none', true], ['name', '姓名', 'text', 'personal'], ['hours', '服务时长', 'number']), 'open', 'monthly')]]]],
@@ -120,6 +120,20 @@ export async function seedBrain(tx: Executor, demo: DemoContext) {
   };
   await put('高龄独居老人名单', rows, (r) => String(r.idNumber));
   await put('无线探针发现记录', probes, (r) => `${r.probeId}|${r.macHash}|${r.seenAt}`, (r) => String(r.seenAt));
+
+  // For probe analysis (无线探针研判): the operator maps every third demo MAC to a resident's phone
+  // (written as the operator does, +86 and dashes), and the health commission's list of arrivals
+  // names a fifth of those residents plus others no probe saw. Chosen by order, not by rng, so the
+  // rest of the demo draws the same numbers as before.
+  const phoned = await tx.selectFrom('persons').select(['id_number', 'name', 'phone']).where('phone', 'is not', null).where('id_number', 'is not', null).orderBy('id').limit(96).execute();
+  const macOf = (n: number) => createHash('sha256').update(`demo-mac-${n}`).digest('hex').slice(0, 32);
+  const devices = phoned.slice(0, 60).map((p, i) => ({ macHash: macOf(3 * (i + 1)), phone: `+86 ${p.phone!.slice(0, 3)}-${p.phone!.slice(3, 7)}-${p.phone!.slice(7)}` }));
+  const AREAS = ['湖北省武汉市', '上海市浦东新区', '北京市朝阳区', '广东省广州市', '黑龙江省绥芬河市'];
+  const arrivals = phoned.filter((_, i) => (i < 60 && i % 5 === 0) || i >= 60).map((p, i) => ({
+    idNumber: p.id_number!, name: p.name, phone: p.phone!, fromArea: AREAS[i % AREAS.length], arrivedOn: new Date(now - ((i % 10) + 1) * 86400_000).toISOString().slice(0, 10),
+  }));
+  await put('手机终端 MAC 与号码对应', devices, (r) => String(r.macHash));
+  await put('中高风险地区来返人员', arrivals, (r) => String(r.idNumber), (r) => String(r.arrivedOn));
 
   // A conditional-share request of the street office, pending with civil affairs.
   await tx.insertInto('brain_approvals').values({

@@ -3,12 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorFromRequest } from '../../../core/auth/context.js';
 import { requireAuth as auth } from '../../../core/auth/plugin.js';
-import { bodyId, idParam } from '../../../core/http.js';
+import { bodyId, dbId, idParam } from '../../../core/http.js';
 import { pageQuery } from '../../../core/paging.js';
 import { requireSteward } from '../policy.js';
 import { getMatchJob, kickMatchJobs, listMatchJobs, matchLinks, matchPairForReview } from './jobs.js';
 import { matchDecision, matchLabel, matchResponses as res } from './schemas.js';
+import { personIndexEntry } from './person-index.js';
 import { labelPair, parsePairId, rescoreMatchJob, startMatchJob } from './service.js';
+import { analyseProbes } from './probe-analysis.js';
+import { probeAnalysis, probeAnalysisBody } from './schemas.js';
 
 const probability = z.number().gt(0).max(1);
 const thresholds = z.object({ auto: probability.optional(), review: probability.optional() }).strict();
@@ -68,4 +71,20 @@ export async function linkageRoutes(app: FastifyInstance) {
     kick();
     return reply.status(202).send(out);
   });
+  r.get('/api/brain/persons/:personId', {
+    config: manage,
+    schema: {
+      tags, summary: '一人一档：人口库中的一人及经确认关联到此人的各部门记录（默认脱敏；有效身份证号冲突的关联拆分并标记）',
+      params: z.object({ personId: dbId }),
+      querystring: z.object({ unmasked: z.enum(['true', 'false']).optional(), purpose: z.string().max(200).optional() }),
+      response: res.person,
+    },
+  }, async (req) => personIndexEntry(db, auth(req), actorFromRequest(req), req.params.personId, { unmasked: req.query.unmasked === 'true', purpose: req.query.purpose }));
+  r.post('/api/brain/probe-analysis', {
+    config: manage,
+    schema: {
+      tags, summary: '无线探针研判：时间窗内探针发现 × 运营商设备号码 × 风险名单 → 人口库中在辖区活动的人员及证据链（脱敏）',
+      body: probeAnalysisBody, response: { 200: probeAnalysis },
+    },
+  }, async (req) => analyseProbes(db, app.secrets, auth(req), actorFromRequest(req), req.body));
 }
