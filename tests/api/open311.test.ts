@@ -133,6 +133,12 @@ describe('Open311 GeoReport v2', () => {
       expect((await c.token('no-such-token')).status).toBe(404);
       const wrong = await new GeoReportClient(t.app, '/open311/v2', fmt, 'XX').services();
       expect(wrong.status).toBe(404);
+      // A path the router cannot match (a newline in the code; a resource the spec does not have) is still answered in the spec's shape.
+      for (const path of ['services/a%0Ab', 'nothing']) {
+        const res = await t.app.inject({ url: `/open311/v2/${path}.${fmt}` });
+        expect(res.statusCode).toBe(404);
+        expect(c.errors(res)).toEqual([{ code: fmt === 'json' ? 404 : '404', description: 'Not found' }]);
+      }
     });
   }
 

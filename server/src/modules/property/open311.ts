@@ -232,5 +232,11 @@ export async function open311Routes(app: FastifyInstance) {
     });
     return send(reply, req.params.format, 201, 'service_requests', 'request', [{ token: row.token, service_notice: row.notice }]);
   });
+
+  // Anything else under the base (an unknown path, or a segment the router cannot match, such as one
+  // holding a newline) is still an Open311 client talking: answer in the spec's error shape.
+  await app.register(async (under) => {
+    under.setNotFoundHandler((req, reply) => send(reply, fmtOf(req), 404, 'errors', 'error', [{ code: 404, description: 'Not found' }]));
+  }, { prefix: BASE });
 }
 
