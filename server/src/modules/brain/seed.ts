@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor } from '../../core/db.js';
 import type { DemoContext } from '../../core/module.js';
 import { rowHash } from './ingest.js';
+import { macOf, operatorPhone, plantArrivalsStory } from './seed-story.js';
 import type { DatasetField } from './tables.js';
 
 /**
@@ -18,6 +18,9 @@ const PERSON = f(['idNumber', '身份证号', 'text', 'personal', true], ['name'
 const ORG = f(['creditCode', '统一社会信用代码', 'text', 'none', true], ['name', '名称', 'text'], ['legalPerson', '法定代表人', 'text', 'personal'], ['address', '地址', 'text'], ['registeredOn', '成立日期', 'date']);
 const EVENT = f(['caseNo', '编号', 'text', 'none', true], ['category', '类别', 'text'], ['occurredAt', '发生时间', 'timestamp'], ['street', '街道', 'text'], ['status', '状态', 'text']);
 const PROBE = f(['probeId', '探针编号', 'text', 'none', true], ['macHash', '设备 MAC 哈希', 'text', 'sensitive', true], ['seenAt', '发现时间', 'timestamp', 'sensitive', true], ['rssi', '信号强度', 'int']);
+// The health commission's list of arrivals, in the person contract's field names (so match jobs read it as it is), keyed by its own entry number.
+const ARRIVALS = f(['entryNo', '登记编号', 'text', 'none', true], ['name', '姓名', 'text', 'personal'], ['sex', '性别', 'text'], ['birth_date', '出生日期', 'date', 'personal'], ['id_no', '身份证号', 'text', 'personal'],
+  ['phone', '手机号', 'text', 'personal'], ['fromArea', '来自地区', 'text', 'sensitive'], ['arrivedOn', '抵达日期', 'date', 'sensitive']);
 const HEALTH = f(['idNumber', '身份证号', 'text', 'personal', true], ['name', '姓名', 'text', 'personal'], ['category', '类别', 'text', 'sensitive'], ['recordedOn', '登记日期', 'date'], ['doctor', '签约医生', 'text']);
 
 type DS = { name: string; fields: DatasetField[]; share: 'open' | 'conditional' | 'none'; cycle: string; basis?: string; purpose?: string; retention?: number; timeField?: string; description?: string };
@@ -31,7 +34,7 @@ const ds = (name: string, fields: DatasetField[], share: DS['share'], cycle: str
 const DEPARTMENTS: [string, string, string, [string, string, DS[]][]][] = [
   ['sjj', '市大数据管理局', 'city', [['hub', '红色大脑数据共享交换平台', []], ['yzt', '一网统管平台', [ds('城市运行事件', EVENT, 'open', 'realtime')]]]],
   ['gaj', '市公安局', 'city', [['rk', '人口信息管理系统', [ds('常住人口基础信息', PERSON, 'conditional', 'daily'), ds('流动人口登记', PERSON, 'conditional', 'daily')]], ['tz', '感知设备汇聚平台', [ds('无线探针发现记录', PROBE, 'conditional', 'realtime', { basis: 'public_health', purpose: '突发公共卫生事件应对中的行程核查', retention: 14, timeField: 'seenAt' })]]]],
-  ['wjw', '市卫生健康委员会', 'city', [['jk', '全民健康信息平台', [ds('家庭医生签约名单', HEALTH, 'conditional', 'monthly'), ds('慢性病管理名单', HEALTH, 'conditional', 'monthly')]], ['fy', '传染病防控系统', [ds('中高风险地区来返人员', f(['idNumber', '身份证号', 'text', 'personal', true], ['name', '姓名', 'text', 'personal'], ['phone', '手机号', 'text', 'personal'], ['fromArea', '来自地区', 'text', 'sensitive'], ['arrivedOn', '抵达日期', 'date', 'sensitive']), 'conditional', 'daily', { basis: 'public_health', purpose: '突发公共卫生事件应对', retention: 28, timeField: 'arrivedOn' })]]]],
+  ['wjw', '市卫生健康委员会', 'city', [['jk', '全民健康信息平台', [ds('家庭医生签约名单', HEALTH, 'conditional', 'monthly'), ds('慢性病管理名单', HEALTH, 'conditional', 'monthly')]], ['fy', '传染病防控系统', [ds('中高风险地区来返人员', ARRIVALS, 'conditional', 'daily', { basis: 'public_health', purpose: '突发公共卫生事件应对', retention: 28, timeField: 'arrivedOn' })]]]],
   ['mzj', '市民政局', 'city', [['yl', '养老服务信息系统', [ds('高龄独居老人名单', f(['idNumber', '身份证号', 'text', 'personal', true], ['name', '姓名', 'text', 'personal'], ['birthDate', '出生日期', 'date', 'personal'], ['community', '社区', 'text'], ['livingAlone', '独居', 'text']), 'conditional', 'monthly'), ds('养老机构名录', ORG, 'open', 'quarterly')]], ['jz', '社会救助系统', [ds('低保对象名单', PERSON, 'conditional', 'monthly'), ds('特困供养人员', PERSON, 'none', 'monthly')]]]],
   ['rsj', '市人力资源和社会保障局', 'city', [['sb', '社会保险系统', [ds('参保登记信息', PERSON, 'conditional', 'monthly')]], ['jy', '就业服务系统', [ds('失业登记人员', PERSON, 'conditional', 'monthly'), ds('招聘岗位信息', f(['postNo', '岗位编号', 'text', 'none', true], ['title', '岗位', 'text'], ['employer', '单位', 'text'], ['salary', '月薪', 'number']), 'open', 'daily')]]]],
   ['zjj', '市住房和城乡建设局', 'city', [['wy', '物业管理监管平台', [ds('物业服务企业名录', ORG, 'open', 'monthly'), ds('住宅小区名录', f(['compoundCode', '小区编码', 'text', 'none', true], ['name', '小区名称', 'text'], ['households', '户数', 'int'], ['builtYear', '建成年份', 'int']), 'open', 'yearly')]], ['dt', '既有住宅加装电梯审批系统', [ds('加装电梯审批', f(['permitNo', '批准文号', 'text', 'none', true], ['compound', '小区', 'text'], ['building', '楼栋', 'text'], ['approvedOn', '批准日期', 'date']), 'open', 'weekly')]]]],
@@ -103,37 +106,32 @@ export async function seedBrain(tx: Executor, demo: DemoContext) {
   const probes = Array.from({ length: 500 }, () => {
     const seen = new Date(now - demo.rng.int(0, 6 * 86400) * 1000);
     seen.setMilliseconds(0);
-    return { probeId: `TZ-HH-${String(demo.rng.int(1, 24)).padStart(3, '0')}`, macHash: createHash('sha256').update(`demo-mac-${demo.rng.int(1, 180)}`).digest('hex').slice(0, 32), seenAt: seen.toISOString(), rssi: -demo.rng.int(40, 92) };
+    return { probeId: `TZ-HH-${String(demo.rng.int(1, 24)).padStart(3, '0')}`, macHash: macOf(`demo-mac-${demo.rng.int(1, 180)}`), seenAt: seen.toISOString(), rssi: -demo.rng.int(40, 92) };
   });
+  // The operator's MAC → phone table starts with 60 residents whose devices those sightings saw:
+  // residents on no list. Chosen by order, not by rng, so the rest of the demo draws the same numbers.
+  const phoned = await tx.selectFrom('persons').select(['id', 'phone']).where('phone', 'is not', null).where('id_number', 'is not', null).orderBy('id').limit(60).execute();
+  const devices = phoned.map((p, i) => ({ macHash: macOf(`demo-mac-${3 * (i + 1)}`), phone: operatorPhone(p.phone!) }));
+  const story = await plantArrivalsStory(tx, now, phoned.map((p) => p.id));
+
   const put = async (name: string, list: Record<string, unknown>[], keyOf: (r: Record<string, unknown>) => string, observed?: (r: Record<string, unknown>) => string) => {
     const id = datasetIds[name];
-    const unique = new Map(list.map((r) => [keyOf(r), r]));
-    for (const [key, data] of unique) {
-      await tx.insertInto('brain_rows').values({ dataset_id: id, key, data: JSON.stringify(data), row_hash: rowHash(data), observed_at: observed ? observed(data) : null }).execute();
+    const unique = [...new Map(list.map((r) => [keyOf(r), r])).entries()];
+    for (let i = 0; i < unique.length; i += 1000) {
+      await tx.insertInto('brain_rows').values(unique.slice(i, i + 1000).map(([key, data]) => ({
+        dataset_id: id, key, data: JSON.stringify(data), row_hash: rowHash(data), observed_at: observed ? observed(data) : null,
+      }))).execute();
     }
-    const run = await tx.insertInto('brain_runs').values({
-      dataset_id: id, kind: 'file', status: 'succeeded', progress: 1, rows_in: list.length, inserted: unique.size, file_name: `${name}.xlsx`, stage: 'done',
+    await tx.insertInto('brain_runs').values({
+      dataset_id: id, kind: 'file', status: 'succeeded', progress: 1, rows_in: list.length, inserted: unique.length, file_name: `${name}.xlsx`, stage: 'done',
       started_at: new Date(now - 3600_000), finished_at: new Date(now - 3590_000),
-    }).returning('id').executeTakeFirstOrThrow();
-    await tx.updateTable('brain_datasets').set({ row_count: unique.size, last_sync_at: new Date(now - 3590_000) }).where('id', '=', id).execute();
-    return run.id;
+    }).execute();
+    await tx.updateTable('brain_datasets').set({ row_count: unique.length, last_sync_at: new Date(now - 3590_000) }).where('id', '=', id).execute();
   };
   await put('高龄独居老人名单', rows, (r) => String(r.idNumber));
-  await put('无线探针发现记录', probes, (r) => `${r.probeId}|${r.macHash}|${r.seenAt}`, (r) => String(r.seenAt));
-
-  // For probe analysis (无线探针研判): the operator maps every third demo MAC to a resident's phone
-  // (written as the operator does, +86 and dashes), and the health commission's list of arrivals
-  // names a fifth of those residents plus others no probe saw. Chosen by order, not by rng, so the
-  // rest of the demo draws the same numbers as before.
-  const phoned = await tx.selectFrom('persons').select(['id_number', 'name', 'phone']).where('phone', 'is not', null).where('id_number', 'is not', null).orderBy('id').limit(96).execute();
-  const macOf = (n: number) => createHash('sha256').update(`demo-mac-${n}`).digest('hex').slice(0, 32);
-  const devices = phoned.slice(0, 60).map((p, i) => ({ macHash: macOf(3 * (i + 1)), phone: `+86 ${p.phone!.slice(0, 3)}-${p.phone!.slice(3, 7)}-${p.phone!.slice(7)}` }));
-  const AREAS = ['湖北省武汉市', '上海市浦东新区', '北京市朝阳区', '广东省广州市', '黑龙江省绥芬河市'];
-  const arrivals = phoned.filter((_, i) => (i < 60 && i % 5 === 0) || i >= 60).map((p, i) => ({
-    idNumber: p.id_number!, name: p.name, phone: p.phone!, fromArea: AREAS[i % AREAS.length], arrivedOn: new Date(now - ((i % 10) + 1) * 86400_000).toISOString().slice(0, 10),
-  }));
-  await put('手机终端 MAC 与号码对应', devices, (r) => String(r.macHash));
-  await put('中高风险地区来返人员', arrivals, (r) => String(r.idNumber), (r) => String(r.arrivedOn));
+  await put('无线探针发现记录', [...probes, ...story.sightings], (r) => `${r.probeId}|${r.macHash}|${r.seenAt}`, (r) => String(r.seenAt));
+  await put('手机终端 MAC 与号码对应', [...devices, ...story.devices], (r) => String(r.macHash));
+  await put('中高风险地区来返人员', story.arrivals, (r) => String(r.entryNo), (r) => String(r.arrivedOn));
 
   // A conditional-share request of the street office, pending with civil affairs.
   await tx.insertInto('brain_approvals').values({
