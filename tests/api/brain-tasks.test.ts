@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalateOverdueTasks } from '../../server/src/modules/brain/tasks/escalate.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
-import { multipart } from '../helpers/multipart.js';
+import sharp from 'sharp';
+import { jpegWithGps, multipart } from '../helpers/multipart.js';
 
 /**
  * Verification tasks (核查任务) through the API: the population registry as the hub's built-in
@@ -325,5 +326,34 @@ describe('red brain: verification tasks', () => {
     const closed = (await tasksOf()).find((x) => x.status === 'done')!;
     await sql`update brain_verification_tasks set next_escalation_at = now() - interval '1 hour' where id = ${closed.id}`.execute(t.dbh.db);
     expect(await sweep()).toEqual({ community: 0, street: 0 });
+  });
+
+  it('a photo of the visit goes with the result; whoever sees the task sees it, nobody else; a file that is no image closes nothing', async () => {
+    const open = (await tasksOf()).filter((x) => zoneOf(x.person_id) === 'XSW' && x.status === 'open');
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    const [a, b] = open;
+    const send = (id: number, fields: Record<string, string>, data: Buffer, type = 'image/jpeg') => {
+      const m = multipart(fields, [{ field: 'photo', name: 'visit.jpg', type, data }]);
+      return as('grid.xiangshuwan', 'POST', `/api/verification-tasks/${id}/result`, m.payload, m.headers);
+    };
+    const notImage = await send(a.id, { result: 'confirmed' }, Buffer.from('%PDF-1.4 not a photo'), 'application/pdf');
+    expect(notImage.statusCode).toBe(400);
+    expect(Object.keys(notImage.json().error.fields)).toEqual(['photo']);
+    const missing = await send(a.id, { note: '没有结果' }, await jpegWithGps());
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.fields).toEqual({ result: '必填' });
+    expect((await q<any>(sql`select status, photo_file_id from brain_verification_tasks where id = ${a.id}`))[0]).toEqual({ status: 'open', photo_file_id: null });
+
+    const done = await send(a.id, { result: 'confirmed', note: '已上门，见门牌照片' }, await jpegWithGps());
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ status: 'done', result: 'confirmed', note: '已上门，见门牌照片', photoId: expect.any(Number) });
+    const url = `/api/files/${done.json().photoId}`;
+    for (const [user, status] of [['grid.xiangshuwan', 200], ['community.luming', 200], ['street.huanghai', 200], ['community.julonghu', 404], ['resident.demo', 404]] as const) {
+      expect((await as(user, 'GET', url)).statusCode, user).toBe(status);
+    }
+    const served = await as('community.luming', 'GET', url);
+    expect((await sharp(served.rawPayload).metadata()).exif).toBeUndefined(); // re-encoded: the phone's GPS is gone
+    // JSON still closes a task without a photo.
+    expect((await as('grid.xiangshuwan', 'POST', `/api/verification-tasks/${b.id}/result`, { result: 'confirmed' })).json()).toMatchObject({ status: 'done', photoId: null });
   });
 });

@@ -16,6 +16,7 @@ import { seedBrain } from './seed.js';
 import { escalateOverdueTasks } from './tasks/escalate.js';
 import { syncRegistryDataset } from './tasks/registry.js';
 import { taskRoutes } from './tasks/routes.js';
+import { readTaskFile } from './tasks/service.js';
 import { taskFigures } from './tasks/figures.js';
 
 const permissions = {
@@ -30,6 +31,7 @@ declare module '../../core/auth/roles.js' { interface PermissionRegistry extends
 export const brainModule = defineModule({
   name: 'brain',
   routes: [brainRoutes, brainInboundRoutes, linkageRoutes, taskRoutes],
+  fileReaders: [readTaskFile],
   permissions,
   grants: {
     data_admin: ['brain:manage', 'brain:use'],

@@ -9,7 +9,7 @@ import type { TaskResult, TaskStatus } from './tables.js';
 export interface TaskRow {
   id: number; job_id: number; status: TaskStatus; result: TaskResult | null; note: string | null; title: string; person_id: number;
   region_id: number; grid_id: number | null; due_at: Date; escalation_level: number; escalated_at: Date | null;
-  created_at: Date; closed_at: Date | null; closed_by_name: string | null; source_name: string; person: Record<string, unknown> | string | null;
+  created_at: Date; closed_at: Date | null; photo_file_id: number | null; closed_by_name: string | null; source_name: string; person: Record<string, unknown> | string | null;
 }
 
 /** 张*、欧阳** — the surname (one character) and a star for each other character. */
@@ -27,6 +27,6 @@ export function presentTask(t: TaskRow, now = new Date()) {
       idNumber: maskIdNumber(text(p.id_no)), phone: maskPhone(text(p.phone)), address: text(p.address),
     },
     regionId: t.region_id, gridId: t.grid_id, dueAt: t.due_at, overdue: t.status === 'open' && new Date(t.due_at).getTime() < now.getTime(),
-    escalationLevel: t.escalation_level, escalatedAt: t.escalated_at, createdAt: t.created_at, closedAt: t.closed_at, closedBy: t.closed_by_name,
+    escalationLevel: t.escalation_level, escalatedAt: t.escalated_at, createdAt: t.created_at, closedAt: t.closed_at, closedBy: t.closed_by_name, photoId: t.photo_file_id,
   };
 }

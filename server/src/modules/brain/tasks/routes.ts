@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { actorFromRequest } from '../../../core/auth/context.js';
 import { requireAuth as auth } from '../../../core/auth/plugin.js';
 import { can } from '../../../core/auth/roles.js';
-import { forbidden } from '../../../core/errors.js';
+import { fieldError, forbidden } from '../../../core/errors.js';
 import { idParam, optionalId } from '../../../core/http.js';
+import { readMultipart } from '../../../core/multipart.js';
 import { pageQuery } from '../../../core/paging.js';
 import { syncRegistryAs } from './registry.js';
-import { taskResponses as res, taskResult, taskStatus } from './schemas.js';
+import { taskResponses as res, taskResultBody, taskStatus } from './schemas.js';
 import { createTasksForJob, getTask, listTasks, recordTaskResult, taskStats } from './service.js';
 
 /** Verification tasks: created from a match job against the registry, listed and closed by the workers of the person's place. */
@@ -50,8 +51,19 @@ export async function taskRoutes(app: FastifyInstance) {
   r.post('/api/verification-tasks/:id/result', {
     config: verify,
     schema: {
-      tags, summary: '登记核查结果并办结（confirmed 确认在此居住、not_resident 不在此居住、wrong_person 不是此人、other 其他须填说明）',
-      params: idParam, body: z.object({ result: taskResult, note: z.string().trim().max(500).optional() }).strict(), response: res.one,
+      tags, summary: '登记核查结果并办结：JSON {"result","note"}，或 multipart（result、note 与 0–1 张 photo）；confirmed 确认在此居住、not_resident 不在此居住、wrong_person 不是此人、other 其他须填说明',
+      params: idParam, consumes: ['application/json', 'multipart/form-data'], response: res.one,
     },
-  }, async (req) => recordTaskResult(db, auth(req), actorFromRequest(req), req.params.id, req.body));
+  }, async (req) => {
+    let input: unknown = req.body, photo: Buffer | undefined;
+    if (req.isMultipart()) { const form = await readMultipart(req, 'photo', 1); input = form.fields; photo = form.files[0]; }
+    const parsed = taskResultBody.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      if (issue.code === 'unrecognized_keys') throw fieldError(issue.keys[0], 'unknown_field');
+      const field = String(issue.path[0] ?? 'result');
+      throw fieldError(field, (input as Record<string, unknown> | null)?.[field] === undefined ? 'required' : 'invalid');
+    }
+    return recordTaskResult({ db, files: app.files }, auth(req), actorFromRequest(req), req.params.id, parsed.data, photo);
+  });
 }

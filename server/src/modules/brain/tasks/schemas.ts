@@ -6,6 +6,7 @@ import { TASK_RESULTS, TASK_STATUSES } from './tables.js';
 /** Request and response schemas of the verification-task routes (the contract of issue 11). */
 export const taskStatus = z.enum(TASK_STATUSES);
 export const taskResult = z.enum(TASK_RESULTS);
+export const taskResultBody = z.object({ result: taskResult, note: z.string().trim().max(500).optional() }).strict();
 
 export const verificationTask = z.object({
   id: int, jobId: int, status: taskStatus, result: taskResult.nullable().describe('confirmed 确认在此居住，not_resident 不在此居住，wrong_person 不是此人，other 其他'),
@@ -16,6 +17,7 @@ export const verificationTask = z.object({
   }),
   regionId: int, gridId: int.nullable(), dueAt: instant, overdue: z.boolean(), escalationLevel: int.describe('0 无，1 已升级至社区，2 已升级至街道'),
   escalatedAt: instant.nullable(), createdAt: instant, closedAt: instant.nullable(), closedBy: z.string().nullable(),
+  photoId: int.nullable().describe('上门核查照片（/api/files/:id，看得到任务的人可看）'),
 });
 
 const counts = { assigned: int, done: int, confirmed: int, wrongPerson: int, wrongPersonRate: z.number().nullable().describe('已完成任务中“不是此人”的比例') };

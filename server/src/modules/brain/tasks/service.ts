@@ -6,7 +6,9 @@
 import { sql } from 'kysely';
 import { appendAudit, type Actor } from '../../../core/audit.js';
 import type { AuthContext } from '../../../core/auth/context.js';
+import { can } from '../../../core/auth/roles.js';
 import type { Db, Executor } from '../../../core/db.js';
+import { prepareImage, saveImage, type FileStore } from '../../../core/files.js';
 import { AppError, fieldError, notFound, outOfScope } from '../../../core/errors.js';
 import { paginate, type PageQuery } from '../../../core/paging.js';
 import { regionInScope, underPath } from '../../../core/scope.js';
@@ -72,7 +74,7 @@ function taskQuery(db: Executor) {
     .leftJoin('brain_rows as rw', (jn) => jn.onRef('rw.dataset_id', '=', 'j.right_dataset_id').on(sql<boolean>`rw.key = t.person_id::text`))
     .leftJoin('accounts as c', 'c.id', 't.closed_by')
     .select(['t.id', 't.job_id', 't.status', 't.result', 't.note', 't.title', 't.person_id', 't.region_id', 't.region_path', 't.grid_id', 't.due_at',
-      't.escalation_level', 't.escalated_at', 't.created_at', 't.closed_at', 'c.display_name as closed_by_name', 'l.name as source_name', sql<Record<string, unknown> | null>`rw.data`.as('person')]);
+      't.escalation_level', 't.escalated_at', 't.created_at', 't.closed_at', 't.photo_file_id', 'c.display_name as closed_by_name', 'l.name as source_name', sql<Record<string, unknown> | null>`rw.data`.as('person')]);
 }
 
 export interface TaskFilter { status?: TaskStatus; regionId?: number }
@@ -105,23 +107,30 @@ export async function getTask(db: Db, auth: AuthContext, id: number) {
 
 export interface TaskResultInput { result: TaskResult; note?: string; }
 
-/** Closes a task with its outcome (once: a second close is 409); "wrong person" labels the pair non_match. */
-export async function recordTaskResult(db: Db, auth: AuthContext, actor: Actor, id: number, input: TaskResultInput) {
+/**
+ * Closes a task with its outcome and an optional photo of the visit (once: a second close is 409);
+ * "wrong person" labels the pair non_match.
+ */
+export async function recordTaskResult(d: { db: Db; files: FileStore }, auth: AuthContext, actor: Actor, id: number, input: TaskResultInput, photo?: Buffer) {
+  const { db } = d;
   const v = await taskViewer(db, auth);
   const note = input.note?.trim() || null;
+  await loadVisible(db, v, id); // scope first: nobody outside it gets an image decoded
+  const image = photo ? await prepareImage(photo, 'photo') : null; // outside the transaction: CPU work holds no connection
   await db.transaction().execute(async (tx) => {
     const t = await loadVisible(tx, v, id);
     if (input.result === 'other' && !note) throw fieldError('note', 'required');
     const now = new Date();
+    const file = image ? await saveImage(tx, d.files, image, auth.accountId) : null;
     const row = await tx.updateTable('brain_verification_tasks')
-      .set({ status: 'done', result: input.result, note, closed_by: auth.accountId, closed_at: now, next_escalation_at: null })
+      .set({ status: 'done', result: input.result, note, photo_file_id: file?.id ?? null, closed_by: auth.accountId, closed_at: now, next_escalation_at: null })
       .where('id', '=', id).where('status', '=', 'open').returning(['job_id', 'left_id', 'right_id']).executeTakeFirst();
     if (!row) throw new AppError(409, 'task_closed', 'task_closed');
     if (input.result === 'wrong_person') {
       await tx.updateTable('brain_match_pairs').set({ label: 'non_match', labelled_by: auth.accountId, labelled_at: now })
         .where('job_id', '=', row.job_id).where('left_id', '=', row.left_id).where('right_id', '=', row.right_id).execute();
     }
-    await appendAudit(tx, actor, { action: 'brain.task.result', targetType: 'brain_verification_task', targetId: id, summary: { result: input.result, note, jobId: t.job_id } });
+    await appendAudit(tx, actor, { action: 'brain.task.result', targetType: 'brain_verification_task', targetId: id, summary: { result: input.result, note, jobId: t.job_id, photo: !!file } });
   });
   return getTask(db, auth, id);
 }
@@ -147,4 +156,12 @@ export async function taskStats(db: Db, auth: AuthContext, f: { regionId?: numbe
   const streets = [...new Set(rows.map((r) => r.street))].map((id) => ({ regionId: id, name: names.get(id) ?? '', ...counts(sum(rows.filter((r) => r.street === id))) }));
   const communities = rows.map((r) => ({ regionId: r.community, name: names.get(r.community) ?? '', streetId: r.street, ...counts(r) }));
   return { total: counts(sum(rows)), streets, communities };
+}
+
+/** Through /api/files/:id: a task's photo is seen by whoever sees the task; undefined when the file is not one. */
+export async function readTaskFile(db: Db, auth: AuthContext, fileId: number): Promise<boolean | undefined> {
+  const t = await db.selectFrom('brain_verification_tasks').select(['region_path', 'grid_id']).where('photo_file_id', '=', fileId).executeTakeFirst();
+  if (!t) return undefined;
+  // As the task routes: the verifying workers of the place, never a resident whose home is in that scope.
+  return can(auth.permissions, 'task:verify') && canSeeTask(await taskViewer(db, auth), t);
 }
