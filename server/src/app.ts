@@ -20,6 +20,8 @@ import multipart from '@fastify/multipart';
 import { EventBus } from './core/events.js';
 import { diskStore, MAX_IMAGE_BYTES, type FileStore } from './core/files.js';
 import { declaresSuccess, systemResponses } from './core/response.js';
+import { migrationFiles, readiness } from './core/migrate.js';
+import { createMetrics, installMetrics, type Metrics } from './core/metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,6 +34,8 @@ declare module 'fastify' {
     files: FileStore;
     /** The module manifests (modules/index.ts): routes, permissions, sweeps, file readers, cockpit numbers. */
     modules: ModuleManifest[];
+    /** Prometheus metrics (core/metrics.ts). */
+    metrics: Metrics;
     /** Every route with its access rule, for the permission tests and docs. */
     routeList: { method: string; url: string; public: boolean; permission?: string; hasBody: boolean; hasResponse: boolean }[];
   }
@@ -62,6 +66,7 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   app.decorate('events', new EventBus(dbh));
   app.decorate('files', diskStore(path.join(config.dataDir, 'files')));
   app.decorate('secrets', secretBox(loadSecretKey(config)));
+  app.decorate('metrics', createMetrics(dbh, app.events));
   app.addHook('onClose', async () => { await app.events.close(); });
   app.addHook('onRoute', (route) => {
     const cfg = (route.config ?? {}) as { public?: boolean; permission?: string };
@@ -85,6 +90,7 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   await app.register(cookie, { secret: config.cookieSecret ?? await sharedSecret(dbh.db, 'cookie') });
   await app.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: 9 } });
   installErrorHandling(app);
+  installMetrics(app, config, app.metrics);
   installAuth(app, dbh.db);
   installInputGuard(app);
 
@@ -101,7 +107,16 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true, response: systemResponses.openapi } }, async () => app.swagger());
 
-  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'], response: systemResponses.health } }, async () => ({ status: 'ok', db: dbh.kind }));
+  // Readiness for load balancers: answered from a one-second memo, so probes and benchmarks do not queue on the database.
+  const migrations = migrationFiles();
+  let ready: { at: number; value: ReturnType<typeof readiness> } | null = null;
+  app.get('/api/health', {
+    config: { public: true }, schema: { tags: ['system'], summary: '就绪检查：数据库可达且迁移为最新时 200，否则 503', response: systemResponses.health },
+  }, async (_req, reply) => {
+    if (!ready || Date.now() - ready.at > 1000) ready = { at: Date.now(), value: readiness(dbh.db, migrations) };
+    const r = await ready.value;
+    return reply.status(r.ready ? 200 : 503).send({ status: r.ready ? 'ok' : 'unavailable', db: dbh.kind, database: r.database, migrations: r.migrations });
+  });
 
   for (const m of MODULES) for (const routes of m.routes) await app.register(routes);
   await app.register(fileRoutes(MODULES.flatMap((m) => m.fileReaders ?? [])));

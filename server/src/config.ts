@@ -21,6 +21,8 @@ export interface Config {
   wechatOaAppId?: string;
   /** REDCOM_SECRET_KEY: encrypts stored credentials and derives the exchange log's signing key; unset in development: generated into DATA_DIR. */
   secretKey?: string;
+  /** METRICS_TOKEN: the bearer token /metrics asks for; unset in production: /metrics is not served. */
+  metricsToken?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -38,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechatOaAesKey: parseAesKey(env.WECHAT_OA_AES_KEY || undefined, env.WECHAT_OA_APPID || undefined),
     wechatOaAppId: env.WECHAT_OA_APPID || undefined,
     secretKey: env.REDCOM_SECRET_KEY || undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
 }
 

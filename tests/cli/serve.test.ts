@@ -51,6 +51,8 @@ describe('redcom serve', () => {
       expect(s.output()).toContain('No district admin exists yet');
       const demo = await json(`${s.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: 'Demo@1234' }) });
       expect(demo.status).toBe(401);
+      // Metrics are not public in production: without METRICS_TOKEN there is no /metrics at all.
+      expect((await fetch(`${s.url}/metrics`)).status).toBe(404);
     } finally {
       await s.stop();
     }
@@ -65,14 +67,26 @@ describe('redcom serve', () => {
     expect(added.code, added.out).toBe(0);
     const listed = redcom(['user', 'list'], env);
     expect(listed.out).toContain('chief');
-    const s2 = await startServer(env, port);
+    const s2 = await startServer({ ...env, METRICS_TOKEN: 'scrape-token-2026' }, port);
     try {
       expect(s2.output()).not.toContain('No district admin exists yet');
       const login = await json(`${s2.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'chief', password: 'Chief2026x' }) });
       expect(login.status).toBe(200);
       expect((await login.json()).permissions).toEqual(['*']);
+      // With a token, /metrics answers the scraper that sends it; the sweeps report how long each run took and how it ended.
+      expect((await fetch(`${s2.url}/metrics`)).status).toBe(401);
+      let text = '';
+      for (let i = 0; i < 40 && !/redcom_sweep_duration_seconds_count\{sweep="outbox delivery",outcome="ok"\} [1-9]/.test(text); i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        const res = await fetch(`${s2.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-2026' } });
+        expect(res.status).toBe(200);
+        text = await res.text();
+      }
+      expect(text).toMatch(/redcom_sweep_duration_seconds_count\{sweep="outbox delivery",outcome="ok"\} [1-9]/);
+      expect(text).toMatch(/redcom_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/login",status="200"\} 1/);
+      expect((await (await fetch(`${s2.url}/api/health`)).json())).toMatchObject({ status: 'ok', database: 'reachable', migrations: { pending: [] } });
     } finally {
       await s2.stop();
     }
-  });
+  }, 120_000);
 });

@@ -42,7 +42,8 @@ export async function serve(config: Config) {
     return setInterval(() => {
       if (running) return;
       running = true;
-      fn().catch((err) => log.error({ err }, `${what} failed`)).finally(() => { running = false; });
+      const end = app.metrics.sweeps.startTimer({ sweep: what });
+      fn().then(() => end({ outcome: 'ok' }), (err) => { end({ outcome: 'error' }); log.error({ err }, `${what} failed`); }).finally(() => { running = false; });
     }, ms);
   };
   const timers = [

@@ -23,6 +23,8 @@ export interface DbHandle {
   pglite?: PGlite;
   /** Connection string (PostgreSQL only), for the LISTEN connection of the event bus. */
   url?: string;
+  /** Connections in use, idle and awaited (for /metrics). */
+  poolStats(): { inUse: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -50,7 +52,8 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     // Without a listener an idle client's error would crash the process.
     pool.on('error', opts.onPoolError ?? ((err) => console.error(`postgres: idle connection lost: ${err.message}`)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', url: opts.databaseUrl, close: () => db.destroy() };
+    const poolStats = () => ({ inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { db, kind: 'postgres', url: opts.databaseUrl, poolStats, close: () => db.destroy() };
   }
   let dir: string | undefined;
   if (opts.dataDir) {
@@ -67,6 +70,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       [pgliteTypes.DATE]: asText,
     },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+  const dialect = new PGliteDialect(pglite);
+  const db = new Kysely<Database>({ dialect });
+  return { db, kind: 'pglite', pglite, poolStats: () => dialect.stats(), close: () => db.destroy() };
 }

@@ -21,6 +21,9 @@ export class EventBus {
     await sql`select pg_notify(${channel}, ${JSON.stringify(payload)})`.execute(tx);
   }
 
+  /** Subscribers per channel (for /metrics). */
+  subscriberCounts(): [string, number][] { return [...this.listeners].map(([channel, set]) => [channel, set.size]); }
+
   /** Returns an unsubscribe function. The first subscriber of a channel starts listening. */
   async subscribe(channel: string, fn: Listener): Promise<() => void> {
     if (!/^[a-z_]+$/.test(channel)) throw new Error(`bad channel ${channel}`);

@@ -19,28 +19,33 @@ import {
  * affectedRows (kysely-pglite reports 0 for updates, which would mis-decide races).
  */
 export class PGliteDialect implements Dialect {
+  private readonly mutex = new Mutex();
   constructor(private readonly pg: PGlite) {}
+  /** The one connection: in use or idle, and how many wait for it. */
+  stats() { return { inUse: this.mutex.held ? 1 : 0, idle: this.mutex.held ? 0 : 1, waiting: this.mutex.waiting }; }
   createAdapter() { return new PostgresAdapter(); }
-  createDriver(): Driver { return new PGliteDriver(this.pg); }
+  createDriver(): Driver { return new PGliteDriver(this.pg, this.mutex); }
   createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db); }
   createQueryCompiler() { return new PostgresQueryCompiler(); }
 }
 
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
+  held = false;
+  waiting = 0;
   lock(): Promise<() => void> {
     let release!: () => void;
-    const next = new Promise<void>((r) => (release = r));
+    const next = new Promise<void>((r) => (release = () => { this.held = false; r(); }));
     const prev = this.tail;
     this.tail = prev.then(() => next);
-    return prev.then(() => release);
+    this.waiting++;
+    return prev.then(() => { this.waiting--; this.held = true; return release; });
   }
 }
 
 class PGliteDriver implements Driver {
-  private readonly mutex = new Mutex();
   private readonly releases = new WeakMap<DatabaseConnection, () => void>();
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: PGlite, private readonly mutex: Mutex) {}
 
   async init() { await this.pg.waitReady; }
 

@@ -58,7 +58,13 @@ export const binary = (mime: string, description: string) => ({
 
 /** The system routes app.ts registers itself. */
 export const systemResponses = {
-  health: { 200: z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']) }) },
+  health: (() => {
+    const shape = (status: z.ZodType) => z.object({
+      status, db: z.enum(['pglite', 'postgres']), database: z.enum(['reachable', 'unreachable']),
+      migrations: z.object({ applied: z.number().int(), pending: z.array(z.string()).describe('未执行的迁移文件') }).nullable(),
+    });
+    return { 200: shape(z.literal('ok')).describe('就绪：数据库可达，迁移为最新'), 503: shape(z.literal('unavailable')).describe('未就绪：数据库不可达或有未执行的迁移') };
+  })(),
   /** The generated document itself: any JSON object. */
   openapi: { 200: z.record(z.string(), z.unknown()).describe('OpenAPI 3.0 document') },
 };

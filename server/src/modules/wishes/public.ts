@@ -3,6 +3,7 @@ import type { AuthContext } from '../../core/auth/context.js';
 import type { Db, Executor } from '../../core/db.js';
 import { notFound } from '../../core/errors.js';
 import type { FileStore } from '../../core/files.js';
+import { countCacheLookup } from '../../core/metrics.js';
 import type { PageQuery } from '../../core/paging.js';
 import { inScope } from '../../core/scope.js';
 import type { WishCategory } from '../../core/schema.js';
@@ -30,6 +31,7 @@ function wallOrder(db: Db, f: WallFilter, today: string): Promise<number[]> {
   if (!cache) orderCache.set(db, (cache = new Map()));
   const key = JSON.stringify([f.seasonId, f.category, f.communityId, f.status, f.sort, today]);
   const hit = cache.get(key);
+  countCacheLookup('public_wall', !!hit && Date.now() - hit.at < ORDER_TTL_MS);
   if (hit && Date.now() - hit.at < ORDER_TTL_MS) return hit.ids;
   let q = db.selectFrom('wishes as w').select('w.id').where('w.status', 'in', f.status ? [f.status] : [...PUBLIC_STATUSES]);
   if (f.seasonId) q = q.where('w.season_id', '=', f.seasonId);
