@@ -54,7 +54,7 @@ const cockpitColdMs = performance.now() - t0;
 console.log(`database: ${dbh.kind}, persons: ${persons.toLocaleString()}, ${CONNECTIONS} connections × ${DURATION} s each, node ${process.version}`);
 const baseline = await run(`${bareBase}/bare`);
 const cases: [string, string, Record<string, string>][] = [
-  ['GET /api/health (no DB)', '/api/health', {}],
+  ['GET /api/health (DB read memoised 1 s)', '/api/health', {}],
   ['GET /api/auth/me (session lookup)', '/api/auth/me', worker],
   ['GET /api/people (community worker, page 1)', '/api/people?pageSize=20', worker],
   ['GET /api/people?q=<phone tail> (community)', `/api/people?q=${tail}`, worker],
