@@ -27,6 +27,7 @@ describe('login throttle', () => {
     const right = await login('grid.xiangshuwan', DEMO_PASSWORD, '10.1.0.1');
     expect(right.statusCode).toBe(423);
     expect(right.json().error.code).toBe('account_locked');
+    expect(right.headers['retry-after']).toBe('900'); // the 15-minute lock, in seconds
     expect(await checkedFailures(id)).toBeLessThanOrEqual(5);
     // When the window has run out, the right password works and clears the count.
     await sql`update auth_throttle set expires_at = now() - interval '1 second'`.execute(t.dbh.db);
@@ -48,6 +49,7 @@ describe('login throttle', () => {
     // Even a right password is refused from that address; from another it works.
     const blocked = await login('member.demo', DEMO_PASSWORD, '10.3.0.9');
     expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.json().error.code).toBe('too_many_attempts');
     expect((await login('member.demo', DEMO_PASSWORD, '10.3.0.10')).statusCode).toBe(200);
   });

@@ -145,6 +145,7 @@ describe('service requests', () => {
     expect(codes.filter((c) => c === 200)).toHaveLength(1);
     expect(codes.filter((c) => c === 429)).toHaveLength(11);
     expect(results.find((r) => r.statusCode === 429)!.json().error.code).toBe('urge_too_soon');
+    expect(results.find((r) => r.statusCode === 429)!.headers['retry-after']).toBe('1800');
     const row = await t.dbh.db.selectFrom('service_requests').select(['urge_count']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.urge_count).toBe(1);
     await sql`update service_requests set last_urged_at = now() - interval '31 minutes' where id = ${id}`.execute(t.dbh.db);

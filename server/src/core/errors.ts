@@ -103,6 +103,8 @@ export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const locale = localeOf(req);
     if (err instanceof AppError) {
+      // A refusal for a known time (a throttle's window, a lock) says when to come back.
+      if ((err.status === 429 || err.status === 423) && typeof err.params.minutes === 'number') reply.header('retry-after', String(err.params.minutes * 60));
       return send(reply, locale, err.status, err.code, t(locale, err.messageKey, err.params), err.fields);
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
