@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
 import { jpegWithGps, multipart } from '../helpers/multipart.js';
 import { newWish, publishedWish } from '../helpers/wishes.js';
+import { FLUSH_MS, flushViews } from '../../server/src/modules/wishes/views.js';
 
 describe('micro-wishes: the whole lifecycle', () => {
   let t: TestApp;
@@ -143,13 +144,27 @@ describe('micro-wishes: the whole lifecycle', () => {
 
   it('views count once per visitor per day', async () => {
     const id = await publishedWish(t);
+    await flushViews(t.dbh.db); // earlier tests' views
     const first = await t.app.inject({ url: `/api/public/wishes/${id}` });
     const cookie = first.cookies.find((c) => c.name === 'rc_vid')!;
     await t.app.inject({ url: `/api/public/wishes/${id}`, headers: { cookie: `rc_vid=${cookie.value}` } });
     await t.app.inject({ url: `/api/public/wishes/${id}`, headers: { cookie: `rc_vid=${cookie.value}` } });
     await t.app.inject({ url: `/api/public/wishes/${id}`, headers: { cookie: 'rc_vid=someone-else' } });
+    expect(await flushViews(t.dbh.db)).toMatchObject({ wishViews: 2 }); // written in one statement, not per request
     const w = await t.dbh.db.selectFrom('wishes').select('view_count').where('id', '=', id).executeTakeFirstOrThrow();
     expect(w.view_count).toBe(2);
+  });
+
+  it('views are written by themselves within a few seconds, without a write per request', async () => {
+    const id = await publishedWish(t);
+    await flushViews(t.dbh.db);
+    const before = (await t.dbh.db.selectFrom('wishes').select('view_count').where('id', '=', id).executeTakeFirstOrThrow()).view_count;
+    for (let i = 0; i < 5; i++) await t.app.inject({ url: `/api/public/wishes/${id}`, headers: { cookie: `rc_vid=reader-${i}` } });
+    const now = (await t.dbh.db.selectFrom('wishes').select('view_count').where('id', '=', id).executeTakeFirstOrThrow()).view_count;
+    expect(now).toBe(before); // not yet: counted in memory
+    await new Promise((r) => setTimeout(r, FLUSH_MS + 1000));
+    const later = (await t.dbh.db.selectFrom('wishes').select('view_count').where('id', '=', id).executeTakeFirstOrThrow()).view_count;
+    expect(later).toBe(before + 1); // the five cookies above are forged (unsigned), so they count as one visitor
   });
 });
 

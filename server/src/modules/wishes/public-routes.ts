@@ -6,7 +6,8 @@ import { pageQuery } from '../../core/paging.js';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { clientNetwork } from '../../core/auth/throttle.js';
 import { AppError } from '../../core/errors.js';
-import { invalidateWall, publicFile, publicWall, recordSeasonView, recordWishView } from './public.js';
+import { invalidateWall, publicFile, publicWall, recordSeasonView } from './public.js';
+import { countWishView, flushViews } from './views.js';
 import { visitorOf as visitor } from '../../core/visitor.js';
 import { listSeasons } from './seasons.js';
 import { getWish } from './service.js';
@@ -26,6 +27,8 @@ export async function publicWishRoutes(app: FastifyInstance) {
   // Open SSE streams end before the server closes, so a shutdown never waits on them.
   const streams = new Set<import('node:http').ServerResponse>();
   app.addHook('preClose', async () => { for (const s of streams) s.end(); });
+  // Views counted in memory are written before the database closes.
+  app.addHook('onClose', async () => { await flushViews(db); });
   // A state change anywhere (any instance) makes this instance recompute its wall order.
   await app.events.subscribe(WISH_CHANNEL, () => invalidateWall(db));
 
@@ -45,7 +48,7 @@ export async function publicWishRoutes(app: FastifyInstance) {
     schema: { tags, summary: '心愿公开页（含时间线；每位访客每天计一次浏览）', params: idParam, response: res.detail },
   }, async (req, reply) => {
     const wish = await getWish(db, null, actorFromRequest(req), req.params.id);
-    await recordWishView(db, req.params.id, visitor(req, reply));
+    countWishView(db, req.params.id, visitor(req, reply));
     return wish;
   });
 

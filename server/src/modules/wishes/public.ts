@@ -8,6 +8,7 @@ import type { PageQuery } from '../../core/paging.js';
 import { inScope } from '../../core/scope.js';
 import type { WishCategory } from '../../core/schema.js';
 import { PUBLIC_STATUSES } from './policy.js';
+import { countSeasonView } from './views.js';
 import { communityNames, liveClaimers, photosOf, presentPublicWish, type WishRow } from './present.js';
 
 
@@ -68,18 +69,11 @@ export async function publicWall(db: Db, f: WallFilter, page: PageQuery, today =
   };
 }
 
-/** Counts a view once per visitor per day. */
-export async function recordWishView(db: Db, wishId: number, visitor: string, day = new Date().toISOString().slice(0, 10)) {
-  await db.transaction().execute(async (tx) => {
-    const ins = await tx.insertInto('wish_views').values({ wish_id: wishId, visitor, day }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-    if (Number(ins.numInsertedOrUpdatedRows ?? 0) > 0) await tx.updateTable('wishes').set({ view_count: sql`view_count + 1` }).where('id', '=', wishId).execute();
-  });
-}
-
-export async function recordSeasonView(db: Db, seasonId: number, visitor: string, day = new Date().toISOString().slice(0, 10)) {
+/** A season page's view (counted once per visitor per day, written within seconds: views.ts); the count as last written. */
+export async function recordSeasonView(db: Db, seasonId: number, visitor: string) {
   const exists = await db.selectFrom('seasons').select('id').where('id', '=', seasonId).executeTakeFirst();
   if (!exists) throw notFound();
-  await db.insertInto('season_views').values({ season_id: seasonId, visitor, day }).onConflict((oc) => oc.doNothing()).execute();
+  countSeasonView(db, seasonId, visitor);
   const n = await db.selectFrom('season_views').select(sql<number>`count(*)`.as('n')).where('season_id', '=', seasonId).executeTakeFirst();
   return { seasonId, pageViews: Number(n?.n ?? 0) };
 }
