@@ -5,7 +5,7 @@ export const h5 = {
   'zh-CN': {
     h5: {
       tabHome: '首页', tabMe: '我的', loginTitle: '红色社区', loginSubtitle: '党建引领 · 共建共治共享', welcomeHome: '欢迎回家，',
-      welcomeGuest: '欢迎来到红色社区', communityLine: '{community}', services: '社区服务', comingSoon: '即将上线，敬请期待',
+      welcomeGuest: '欢迎来到红色社区', communityLine: '{community}', services: '社区服务',
       wishes: '微心愿', consult: '有事好商量', booking: '场地预约', repair: '报事报修', tasks: '核查任务', notices: '社区公告', volunteer: '志愿服务',
       noticeBar: '红色社区上线啦：党建引领、共建共治共享，让社区更温暖。', myHousehold: '我的家庭', householdEmpty: '暂无家庭信息',
       account: '账号', roles: '身份', memberCount: '{n} 人', settings: '设置', language: '语言 / Language',
@@ -19,7 +19,7 @@ export const h5 = {
   en: {
     h5: {
       tabHome: 'Home', tabMe: 'Me', loginTitle: 'Red Community', loginSubtitle: 'Building and governing our community together', welcomeHome: 'Welcome home, ',
-      welcomeGuest: 'Welcome to Red Community', communityLine: '{community}', services: 'Services', comingSoon: 'Coming soon',
+      welcomeGuest: 'Welcome to Red Community', communityLine: '{community}', services: 'Services',
       wishes: 'Micro-wishes', consult: 'Consultation', booking: 'Book a room', repair: 'Report an issue', tasks: 'Verification tasks', notices: 'Notices', volunteer: 'Volunteering',
       noticeBar: 'Red Community is live: together we make our neighbourhood warmer.', myHousehold: 'My household', householdEmpty: 'No household on record',
       account: 'Account', roles: 'Roles', memberCount: '{n} people', settings: 'Settings', language: 'Language / 语言',
