@@ -337,6 +337,10 @@ const ROUTES: Record<string, Entry> = {
     },
   })],
   'GET /api/cockpit/wishes': () => [show({ url: `/api/cockpit/wishes?seasonId=${F.currentSeason}`, check: listIn('regions', { idKey: 'communityId', rel: 'line' }) })],
+  // The drill-down: the nearest community outside the account's scope is refused (its own is tests/api/cockpit.test.ts's).
+  ...Object.fromEntries(['overview', 'wishes', 'alliance', 'property', 'party', 'brain'].map((panel) => [`GET /api/cockpit/:level/:regionId/${panel}`,
+    forZone((z) => [refuse({ url: `/api/cockpit/community/${z.community.id}/${panel}`, control: { as: 'admin' } })])])),
+  'GET /api/public/figures': () => 'district-wide counts only, the same for everyone (tests/api/public-figures.test.ts checks)',
 
   // wishes
   'POST /api/wishes': forZone((z) => [refuse({
@@ -930,6 +934,102 @@ const ROUTES: Record<string, Entry> = {
     url: `/api/verification-tasks/${VT[z.key]}/result`, payload: { result: 'confirmed', note: '越界办结' }, rows: () => row('brain_verification_tasks', VT[z.key]), control: { as: z.owner },
   })]),
   'POST /api/brain/inbound/:connectorKey': () => 'a source system pushes as the connector (HMAC-signed with its secret); no account or scope is involved',
+
+  // party register, transfers and 双报到 (fixtures: PF, buildPartyFixtures)
+  'GET /api/party/members': (a) => [
+    show({ url: '/api/party/members?pageSize=100', check: partyMembersIn((b) => b.items.map((m: any) => m.id), true) }),
+    ...(a.zone ? [
+      refuse({ url: `/api/party/members?organisationId=${Z(a).org}` }),
+      show({ url: `/api/party/members?q=${encodeURIComponent(PF[a.zone].memberName)}&pageSize=100`, check: partyMembersIn((b) => b.items.map((m: any) => m.id), false) }),
+    ] : []),
+  ],
+  'GET /api/party/members/export.xlsx': forZone((z) => [
+    refuse({ url: `/api/party/members/export.xlsx?organisationId=${z.org}&purpose=${encodeURIComponent('核对名册')}` }),
+    show({
+      url: `/api/party/members/export.xlsx?purpose=${encodeURIComponent('核对名册')}`,
+      check: async (res, a) => partyMembersIn(() => [], false, (await sheetRows(res)).map((r) => Number(r[0])))(res, a),
+    }),
+  ]),
+  'GET /api/party/members/:id': forZone((z) => [
+    refuse({ url: `/api/party/members/${PF[z.key].member}` }),
+    refuse({ url: `/api/party/members/${PF[z.key].member}?reveal=1&purpose=${encodeURIComponent('组织生活联系')}` }),
+  ]),
+  'POST /api/party/members': forZone((z) => [refuse({
+    url: '/api/party/members', payload: partyMemberBody(PF[z.key].newcomer, z.org), rows: rowsWhere('party_members', 'id_number', PF[z.key].newcomer.id_number), control: { as: z.owner },
+  })]),
+  'GET /api/party/members/import-template.xlsx': () => 'an empty template: a header row and no records',
+  'POST /api/party/members/import': forZone((z) => {
+    const p = refuse({ url: '/api/party/members/import', also: [400], rows: rowsWhere('party_members', 'id_number', PF[z.key].imported.id_number), control: { as: z.owner } });
+    p.prepare = async () => { p.form = await partySheet(PF[z.key].imported, PF[z.key].orgCode); p.control!.form = p.form; };
+    return [p];
+  }),
+  'POST /api/party/members/:id/report': forZone((z, a) => [refuse({
+    url: `/api/party/members/${PF[z.key].member}/report`, payload: { communityId: F.home[a.username].community.id }, rows: () => row('party_members', PF[z.key].member), control: { as: z.owner },
+  })]),
+  'POST /api/party/me/report': () => 'reports the caller\'s own member record (found by the account\'s person); it names no other member',
+  'GET /api/party/transfers': (a) => [
+    show({ url: '/api/party/transfers?pageSize=100', check: transfersIn }),
+    ...(a.zone ? [refuse({ url: `/api/party/transfers?organisationId=${Z(a).org}&direction=in&status=pending` })] : []),
+  ],
+  'POST /api/party/transfers': forZone((z) => [refuse({
+    url: '/api/party/transfers', payload: { memberId: PF[z.key].member, toOrganisationId: PF[z.key].elsewhereOrg }, also: [400],
+    rows: rowsWhere('party_transfers', 'member_id', PF[z.key].member), control: { as: z.owner },
+  })]),
+  'POST /api/party/transfers/:id/accept': forZone((z) => [refuse({
+    url: `/api/party/transfers/${PF[z.key].acceptMe}/accept`, payload: {}, rows: () => row('party_transfers', PF[z.key].acceptMe), control: { as: z.owner },
+  })]),
+  'POST /api/party/transfers/:id/reject': forZone((z) => [refuse({
+    url: `/api/party/transfers/${PF[z.key].rejectMe}/reject`, payload: { note: '越界退回' }, rows: () => row('party_transfers', PF[z.key].rejectMe), control: { as: z.owner },
+  })]),
+};
+
+/**
+ * Party-register fixtures per zone: a member of the zone's compound branch, two persons of the zone who
+ * are not members (one to register, one to import), and two transfers into the branch waiting for the zone's side.
+ */
+interface PartyPerson { id: number; name: string; id_number: string }
+const PF = {} as Record<ZoneKey, { member: number; memberName: string; orgCode: string; newcomer: PartyPerson; imported: PartyPerson; elsewhereOrg: number; acceptMe: number; rejectMe: number }>;
+const PARTY_SHEET = ['姓名', '身份证号', '手机号', '所在党组织（名称或编码）', '党员类别（正式党员/预备党员）', '入党日期', '转正日期', '职务（多个用；分隔）'];
+const partyMemberBody = (p: PartyPerson, organisationId: number) => ({ name: p.name, idNumber: p.id_number, organisationId, status: 'full', joinedOn: '2005-07-01', fullOn: '2006-07-01' });
+const partySheet = (p: PartyPerson, orgCode: string) => xlsx(PARTY_SHEET, [[p.name, p.id_number, '', orgCode, '正式党员', '2005-07-01', '2006-07-01', '']]);
+async function buildPartyFixtures() {
+  const elsewhere = await db().selectFrom('organisations').select('id').where('code', '=', 'P-NET').executeTakeFirstOrThrow();
+  // Members of the district's industry committees move into each zone's branch: the zone's side decides.
+  const movers = await q<{ id: number; organisation_id: number }>`select m.id, m.organisation_id from party_members m join organisations o on o.id = m.organisation_id
+    where o.code in ('P-NET', 'P-EXP', 'P-BIG') and not exists (select 1 from party_transfers t where t.member_id = m.id) order by m.id`;
+  for (const [i, key] of (['LMY', 'JLH', 'KC'] as ZoneKey[]).entries()) {
+    const z = F.zones[key];
+    const org = await db().selectFrom('organisations').select('code').where('id', '=', z.org).executeTakeFirstOrThrow();
+    const [member] = await q<{ id: number; name: string }>`select m.id, m.name from party_members m where m.organisation_id = ${z.org} and m.report_community_id is null
+      and not exists (select 1 from party_transfers t where t.member_id = m.id) order by m.id offset 1 limit 1`;
+    const [newcomer, imported] = await q<PartyPerson>`select p.id, p.name, p.id_number from persons p where p.region_path like ${`${z.compound.path}%`}
+      and p.birth_date < '1990-01-01' and p.id_number is not null and not exists (select 1 from party_members m where m.person_id = p.id) order by p.id desc limit 2`;
+    const transfer = async (m: { id: number; organisation_id: number }) => (await db().insertInto('party_transfers')
+      .values({ member_id: m.id, from_org_id: m.organisation_id, to_org_id: z.org, reason: '测试转入' }).returning('id').executeTakeFirstOrThrow()).id;
+    PF[key] = {
+      member: member.id, memberName: member.name, orgCode: org.code, newcomer, imported, elsewhereOrg: elsewhere.id,
+      acceptMe: await transfer(movers[2 * i]), rejectMe: await transfer(movers[2 * i + 1]),
+    };
+  }
+}
+/** Members of an answer (or of `fromSheet`) are in the caller's scope by organisation or 双报到; with `totalIn`, the total is no more than those. */
+const partyMembersIn = (ids: (b: any) => number[], totalIn: boolean, fromSheet?: number[]) => async (res: Res, a: Acct) => {
+  const b = fromSheet ? undefined : res.json();
+  const like = `${a.scopePath}%`;
+  const scoped = new Set((await q<{ id: number }>`select m.id from party_members m join organisations o on o.id = m.organisation_id join regions ro on ro.id = o.region_id
+    left join regions rc on rc.id = m.report_community_id where ro.path like ${like} or rc.path like ${like}`).map((r) => r.id));
+  const bad = [...new Set(fromSheet ?? ids(b))].filter((id) => !scoped.has(id));
+  const out = bad.length ? [`party members outside scope: ${bad.slice(0, 8).join(', ')}`] : [];
+  if (totalIn && b && b.total > scoped.size) out.push(`total ${b.total}, but only ${scoped.size} party members are in scope`);
+  return out;
+};
+/** Transfers of an answer have their sending or receiving organisation in the caller's scope. */
+const transfersIn = async (res: Res, a: Acct) => {
+  const like = `${a.scopePath}%`;
+  const scoped = new Set((await q<{ id: number }>`select t.id from party_transfers t join organisations fo on fo.id = t.from_org_id join regions fr on fr.id = fo.region_id
+    join organisations tor on tor.id = t.to_org_id join regions tr on tr.id = tor.region_id where fr.path like ${like} or tr.path like ${like}`).map((r) => r.id));
+  const bad = (res.json().items as { id: number }[]).map((x) => x.id).filter((id) => !scoped.has(id));
+  return bad.length ? [`transfers outside scope: ${bad.join(', ')}`] : [];
 };
 
 /** Practical-matter fixtures per zone, made through the API by the zone's owner: a planned matter of the compound, and an accepted one (survey open). */
@@ -1281,6 +1381,7 @@ async function buildFixtures(): Promise<Fixtures> {
   await buildCompoundFixtures();
   await buildStationFixtures();
   await buildPracticalFixtures();
+  await buildPartyFixtures();
   return F;
 }
 

@@ -47,6 +47,7 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   no_such_org: { 'zh-CN': '组织不存在', en: 'no such organisation' },
   no_such_household: { 'zh-CN': '户不存在', en: 'no such household' },
   bad_child_level: { 'zh-CN': '下级区域层级应为 {expected}', en: 'a child here must be a {expected}' },
+  cockpit_region_level: { 'zh-CN': '区域不存在或不是{level}', en: 'no such {levelEn}' },
   room_only: { 'zh-CN': '仅房屋可填写楼层和面积', en: 'only rooms have floor and area' },
   purpose_required: { 'zh-CN': '查看完整个人信息须填写用途', en: 'a purpose is required to reveal personal data' },
   file_too_large: { 'zh-CN': '文件过大（不超过 {max}）', en: 'is too large (at most {max})' },
@@ -246,6 +247,21 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   due_before_meeting: { 'zh-CN': '完成期限不能早于会议日期', en: 'must not be before the meeting date' },
   owner_one_of: { 'zh-CN': '须填写负责人账号或本小区任职（二选一）', en: 'give either an owner account or a post of this compound' },
   follow_up_state: { 'zh-CN': '该交办事项已完成', en: 'This follow-up is already done' },
+  // party register, transfers and 双报到 (party module)
+  not_party_org: { 'zh-CN': '须为党组织（党工委、党委、党总支或党支部）', en: 'must be a party organisation' },
+  no_such_party_org: { 'zh-CN': '党组织“{name}”不存在', en: 'no party organisation named {name}' },
+  ambiguous_org: { 'zh-CN': '有多个名为“{name}”的党组织，请改填组织编码', en: 'several party organisations are named {name}; use the code' },
+  already_member: { 'zh-CN': '该身份证号已在党员名册中', en: 'is already in the member register' },
+  name_mismatch: { 'zh-CN': '与人口库中该身份证号登记的姓名不一致', en: 'differs from the name the population registry holds for this ID number' },
+  probationary_no_full_date: { 'zh-CN': '预备党员尚未转正，不应填写转正日期', en: 'a probationary member has no full-membership date' },
+  full_before_join: { 'zh-CN': '转正日期不能早于入党日期', en: 'must not be before the joining date' },
+  bad_posts: { 'zh-CN': '职务最多 10 项，每项不超过 20 字', en: 'at most 10 posts of at most 20 characters' },
+  must_be_community: { 'zh-CN': '须为社区', en: 'must be a community' },
+  not_a_member: { 'zh-CN': '您的账号未关联党员名册中的党员', en: 'your account is not linked to a party member' },
+  no_such_member: { 'zh-CN': '党员不存在', en: 'no such party member' },
+  same_org: { 'zh-CN': '转入组织与所在组织相同', en: 'is the organisation the member is already in' },
+  transfer_pending: { 'zh-CN': '该党员已有一条待接收的组织关系转接', en: 'the member already has a transfer waiting' },
+  transfer_decided: { 'zh-CN': '该组织关系转接已处理，不能重复处理', en: 'This transfer has already been decided' },
 };
 
 export function localeOf(req: Pick<FastifyRequest, 'headers'>): Locale {

@@ -7,6 +7,7 @@ import { brainModule } from './brain/module.js';
 import { cockpitModule } from './cockpit/module.js';
 import { consultModule } from './consult/module.js';
 import { orgsModule } from './orgs/module.js';
+import { partyModule } from './party/module.js';
 import { peopleModule } from './people/module.js';
 import { propertyModule } from './property/module.js';
 import { regionsModule } from './regions/module.js';
@@ -18,7 +19,7 @@ import { wishesModule } from './wishes/module.js';
  * routes, the roles table is built from their grants, `serve` runs their sweeps, the
  * files route asks their readers, the cockpit merges their numbers, the seed runs their steps.
  */
-export const MODULES: ModuleManifest[] = [regionsModule, orgsModule, peopleModule, auditModule, wishesModule, consultModule, allianceModule, propertyModule, brainModule, cockpitModule];
+export const MODULES: ModuleManifest[] = [regionsModule, orgsModule, peopleModule, auditModule, wishesModule, consultModule, allianceModule, propertyModule, brainModule, partyModule, cockpitModule];
 
 // Cross-module rules wired here, so that neither module imports the other for them.
 addClaimGate(verifiedUnitsOnly);

@@ -6,7 +6,7 @@ import { pageQuery } from '../../core/paging.js';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { clientNetwork } from '../../core/auth/throttle.js';
 import { AppError } from '../../core/errors.js';
-import { invalidateWall, publicFile, publicWall, recordSeasonView } from './public.js';
+import { communitiesUnder, invalidateWall, publicFile, publicWall, recordSeasonView } from './public.js';
 import { countWishView, flushViews } from './views.js';
 import { visitorOf as visitor } from '../../core/visitor.js';
 import { listSeasons } from './seasons.js';
@@ -73,9 +73,11 @@ export async function publicWishRoutes(app: FastifyInstance) {
    */
   r.get('/api/wishes/events', {
     config: pub,
-    schema: { tags, summary: '心愿实时事件（SSE：published/claimed/fulfilled/confirmed…，脱敏）', response: res.events, querystring: z.object({ wishId: optionalId }) },
+    schema: { tags, summary: '心愿实时事件（SSE：published/claimed/fulfilled/confirmed…，脱敏；regionId 只收该区域内社区的心愿）', response: res.events, querystring: z.object({ wishId: optionalId, regionId: optionalId }) },
   }, async (req, reply) => {
     const only = req.query.wishId;
+    // A screen showing one street or community hears only the wishes of its own communities.
+    const communities = req.query.regionId ? await communitiesUnder(db, req.query.regionId) : null;
     const address = clientNetwork(req.ip);
     const held = streamsPerAddress.get(address) ?? 0;
     if (held >= MAX_STREAMS_PER_ADDRESS) throw new AppError(429, 'too_many_streams');
@@ -96,6 +98,7 @@ export async function publicWishRoutes(app: FastifyInstance) {
     const off = await app.events.subscribe(WISH_CHANNEL, (e) => {
       const ev = e as WishLiveEvent;
       if (only && ev.wishId !== only) return;
+      if (communities && !communities.has(ev.communityId)) return;
       res.write(`event: wish\ndata: ${JSON.stringify(ev)}\n\n`);
     });
     if (closed) off(); else unsubscribe = off;

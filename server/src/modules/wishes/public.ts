@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import type { Db, Executor } from '../../core/db.js';
-import { notFound } from '../../core/errors.js';
+import { fieldError, notFound } from '../../core/errors.js';
 import type { FileStore } from '../../core/files.js';
 import { countCacheLookup } from '../../core/metrics.js';
 import type { PageQuery } from '../../core/paging.js';
-import { inScope } from '../../core/scope.js';
+import { inScope, underPath } from '../../core/scope.js';
 import type { WishCategory } from '../../core/schema.js';
 import { PUBLIC_STATUSES } from './policy.js';
 import { countSeasonView } from './views.js';
@@ -98,4 +98,24 @@ export async function wishTree(db: Executor, seasonId: number | undefined, auth:
     .groupBy(['w.community_id', 'c.name']).orderBy('c.name');
   if (seasonId) q = q.where('w.season_id', '=', seasonId);
   return (await q.execute()).map((r) => ({ communityId: r.communityId, communityName: r.communityName, total: Number(r.total), lit: Number(r.lit), claimed: Number(r.claimed) }));
+}
+
+/**
+ * The cockpit's live feed: the latest lit (fulfilled or confirmed) wishes under a region, newest
+ * first, presented as on the public wall. Strictly the region shown: a community's screen never
+ * lists another community's wishes.
+ */
+export async function litFeed(db: Executor, regionPath: string, limit = 20) {
+  const rows = (await db.selectFrom('wishes').selectAll().where('status', 'in', ['fulfilled', 'confirmed']).where(underPath('region_path', regionPath))
+    .orderBy('fulfilled_at', 'desc').orderBy('id', 'desc').limit(limit).execute()) as WishRow[];
+  const [names, claimers] = await Promise.all([communityNames(db, rows.map((r) => r.community_id)), liveClaimers(db, rows.map((r) => r.id))]);
+  return rows.map((w) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName }));
+}
+
+/** The communities at or under a region (a community itself, a street's, the district's); a 400 naming `regionId` for no such region. */
+export async function communitiesUnder(db: Executor, regionId: number) {
+  const region = await db.selectFrom('regions').select('path').where('id', '=', regionId).executeTakeFirst();
+  if (!region) throw fieldError('regionId', 'no_such_region');
+  const rows = await db.selectFrom('regions').select('id').where('level', '=', 'community').where(underPath('path', region.path)).execute();
+  return new Set(rows.map((r) => r.id));
 }
