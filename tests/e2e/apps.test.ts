@@ -60,6 +60,23 @@ describe('the three web apps in a real browser', () => {
     await page.context().close();
   });
 
+  it('anyone opens the public figures on a phone, without signing in, and reads the API\'s numbers', async () => {
+    const page = await newPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const figures = await (await page.request.get(`${base}/api/public/figures`)).json();
+    await page.goto(`${base}/figures`);
+    const fulfilled = page.getByTestId('fig-wishes-fulfilled');
+    await fulfilled.waitFor();
+    expect(page.url()).toContain('/figures'); // not sent to the sign-in page
+    expect((await fulfilled.textContent())?.replace(/[,\s]/g, '')).toBe(String(figures.wishes.fulfilled));
+    expect((await page.getByTestId('fig-projects').textContent())?.replace(/[,\s]/g, '')).toBe(String(figures.alliance.projects));
+    expect(await page.getByTestId('fig-season').count()).toBe(Math.min(12, figures.wishes.seasons.length));
+    await shot(page, 'h5-figures');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('serves the API docs', async () => {
     const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
     await page.goto(`${base}/api/docs`);

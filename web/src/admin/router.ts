@@ -13,7 +13,7 @@ declare module 'vue-router' {
 }
 
 /** Groups of the side menu: their members are shown together, under the group's title, where the first one stands. */
-export const menuGroups = { brain: { title: 'menu.brain', icon: 'Cpu' } } as const;
+export const menuGroups = { brain: { title: 'menu.brain', icon: 'Cpu' }, party: { title: 'menu.party', icon: 'Flag' } } as const;
 
 /** The side menu, in order; each page is its own chunk. */
 export const menu = [
@@ -47,6 +47,9 @@ export const menu = [
   { name: 'brain-approvals', path: 'brain/approvals', title: 'menu.brainApprovals', icon: 'Stamp', group: 'brain', permission: 'brain:use', component: () => import('./views/BrainApprovalsView.vue') },
   { name: 'brain-match-jobs', path: 'brain/match-jobs', title: 'menu.brainMatchJobs', icon: 'Sort', group: 'brain', permission: 'brain:manage', component: () => import('./views/BrainMatchJobsView.vue') },
   { name: 'brain-exchange-log', path: 'brain/exchange-log', title: 'menu.brainExchangeLog', icon: 'Document', group: 'brain', permission: 'brain:manage', component: () => import('./views/BrainExchangeLogView.vue') },
+  // Smart party-building (智慧党建): one group in the side menu.
+  { name: 'party-members', path: 'party/members', title: 'menu.partyMembers', icon: 'User', group: 'party', permission: 'party:read', component: () => import('./views/PartyMembersView.vue') },
+  { name: 'party-transfers', path: 'party/transfers', title: 'menu.partyTransfers', icon: 'Sort', group: 'party', permission: 'party:read', component: () => import('./views/PartyTransfersView.vue') },
   // Verification tasks from the hub's matches, worked by streets, communities and grids: outside the brain group.
   { name: 'verification-tasks', path: 'verification-tasks', title: 'menu.verificationTasks', icon: 'Finished', permission: 'task:verify', component: () => import('./views/VerificationTasksView.vue') },
   { name: 'people', path: 'people', title: 'menu.people', icon: 'User', permission: 'people:read', component: () => import('./views/PeopleView.vue') },

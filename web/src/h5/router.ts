@@ -34,6 +34,8 @@ export const router = createRouter({
     { path: '/alliance', name: 'alliance', component: () => import('./views/AllianceView.vue'), meta: { title: 'h5.alliance' } },
     { path: '/projects/:id(\\d+)', name: 'project', component: () => import('./views/ProjectView.vue'), meta: { public: true, title: 'h5.projects' } },
     { path: '/stations', name: 'stations', component: () => import('./views/StationsView.vue'), meta: { public: true, title: 'h5.stations' } },
+    // 公开数据: the district's figures for anyone (also a panel on the home page).
+    { path: '/figures', name: 'figures', component: () => import('./views/FiguresView.vue'), meta: { public: true, title: 'figH5.title' } },
     // 红色物业: positions and their rooms (public to look at), my bookings and check-in at the door's QR code; service requests and their handling.
     { path: '/positions', name: 'positions', component: () => import('./views/PositionsView.vue'), meta: { public: true, title: 'h5.booking' } },
     { path: '/rooms/:id(\\d+)', name: 'room', component: () => import('./views/RoomView.vue'), meta: { public: true, title: 'h5.booking' } },

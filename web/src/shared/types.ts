@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type * as alliance from '@server/modules/alliance/schemas.js';
 import type * as audit from '@server/modules/audit/schemas.js';
 import type * as cockpit from '@server/modules/cockpit/schemas.js';
+import type * as figures from '@server/modules/cockpit/public-figures-schemas.js';
 import type * as consult from '@server/modules/consult/schemas.js';
 import type * as orgs from '@server/modules/orgs/schemas.js';
 import type * as people from '@server/modules/people/schemas.js';
@@ -49,6 +50,9 @@ export type PiAccess = Wire<typeof audit.piAccess>;
 
 /** The overview's own numbers (each module may add a map of counts under a key of its own). */
 export type CockpitOverview = Wire<typeof cockpit.cockpitOverviewCore> & { [module: string]: unknown };
+export type PublicFigures = Wire<typeof figures.publicFigures>;
+/** GET /api/cockpit/:level/:regionId/wishes: the region's wish numbers and its live feed of lit wishes. */
+export type CockpitWishesPanel = Wire<typeof cockpit.wishesPanel>;
 
 /* ── Micro-wishes (点亮微心愿) ─────────────────────────────────────────── */
 

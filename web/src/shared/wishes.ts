@@ -56,9 +56,12 @@ export function sortSeasons(items: Season[]): Season[] {
  * Subscribes to the live feed (optionally of one wish). EventSource reconnects by
  * itself (the server sends retry: 3000); the returned function closes it.
  */
-export function subscribeWishEvents(onEvent: (e: WishLiveEvent) => void, wishId?: number): () => void {
+export function subscribeWishEvents(onEvent: (e: WishLiveEvent) => void, wishId?: number, regionId?: number): () => void {
   if (typeof EventSource === 'undefined') return () => {};
-  const es = new EventSource(wishId ? `/api/wishes/events?wishId=${wishId}` : '/api/wishes/events');
+  const q = new URLSearchParams();
+  if (wishId) q.set('wishId', String(wishId));
+  if (regionId) q.set('regionId', String(regionId));
+  const es = new EventSource(q.size ? `/api/wishes/events?${q}` : '/api/wishes/events');
   const listener = (m: MessageEvent) => {
     try {
       onEvent(JSON.parse(m.data) as WishLiveEvent);

@@ -71,8 +71,10 @@ export const admin = {
         wish_photos: '上传心愿照片', wish_claim: '认领心愿', wish_withdraw_claim: '放弃认领', wish_revoke_claim: '撤销认领', wish_fulfil: '提交圆梦',
         wish_confirm: '确认圆梦', wish_import: '导入心愿', wish_claim_expired: '认领到期释放',
         season: '心愿季', season_create: '新建心愿季', season_update: '修改心愿季', wechat: '微信', wechat_bind: '绑定微信',
+        party_member: '党员名册', party_member_create: '登记党员', party_member_import: '导入党员名册', party_member_export: '导出党员名册', party_member_report: '登记双报到',
+        party_transfer: '组织关系转接', party_transfer_request: '发起组织关系转出', party_transfer_accept: '接收组织关系转入', party_transfer_reject: '退回组织关系转入',
       },
-      targets: { account: '账号', person: '人员', region: '区域', organisation: '组织', session: '会话', wish: '心愿', season: '心愿季' },
+      targets: { account: '账号', person: '人员', region: '区域', organisation: '组织', session: '会话', wish: '心愿', season: '心愿季', party_member: '党员', party_transfer: '组织关系转接' },
     },
   },
   en: {
@@ -144,8 +146,10 @@ export const admin = {
         wish_photos: 'Wish photos', wish_claim: 'Claim wish', wish_withdraw_claim: 'Give up claim', wish_revoke_claim: 'Revoke claim', wish_fulfil: 'Report fulfilment',
         wish_confirm: 'Confirm fulfilment', wish_import: 'Import wishes', wish_claim_expired: 'Claim expired',
         season: 'Seasons', season_create: 'Create season', season_update: 'Update season', wechat: 'WeChat', wechat_bind: 'Link WeChat',
+        party_member: 'Party members', party_member_create: 'Register party member', party_member_import: 'Import party members', party_member_export: 'Export party members', party_member_report: 'Record community report',
+        party_transfer: 'Party transfers', party_transfer_request: 'Request transfer out', party_transfer_accept: 'Accept transfer in', party_transfer_reject: 'Return transfer in',
       },
-      targets: { account: 'Account', person: 'Person', region: 'Region', organisation: 'Organisation', session: 'Session', wish: 'Wish', season: 'Season' },
+      targets: { account: 'Account', person: 'Person', region: 'Region', organisation: 'Organisation', session: 'Session', wish: 'Wish', season: 'Season', party_member: 'Party member', party_transfer: 'Party transfer' },
     },
   },
 } satisfies Messages;
