@@ -31,9 +31,12 @@ describe('bad input on every write endpoint', () => {
     // Every write that takes a JSON body (multipart uploads and body-less actions are tested with their modules).
     const writes = t.app.routeList.filter((r) => r.url.startsWith('/api/') && ['POST', 'PATCH', 'PUT', 'DELETE'].includes(r.method) && r.hasBody);
     expect(writes.length).toBeGreaterThanOrEqual(20);
+    // Decisions whose only field is an optional note: for them an empty object is a good body, not a bad one.
+    const NOTE_ONLY = new Set(['POST /api/party/transfers/:id/accept', 'POST /api/party/transfers/:id/reject']);
     for (const r of writes) {
       for (const ids of ['1', '999999', 'abc']) {
         for (const b of BAD_BODIES) {
+          if (b.name === 'empty object' && NOTE_ONLY.has(`${r.method} ${r.url}`)) continue;
           const res = await t.app.inject({
             method: r.method as any, url: r.url.replace(/:\w+/g, ids),
             headers: { ...bearer(admin), 'content-type': b.contentType ?? 'application/json' }, payload: b.payload,
