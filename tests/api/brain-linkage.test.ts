@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainMatchJobs } from '../../server/src/modules/brain/linkage/jobs.js';
 import { generateLinkageData, type PersonRow } from '../../bench/linkage-data.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, requester, type TestApp } from '../helpers/app.js';
+import { PERSON_FIELDS, personCsv, waitFor } from '../helpers/brain.js';
 import { multipart } from '../helpers/multipart.js';
 
 /**
@@ -14,18 +15,10 @@ import { multipart } from '../helpers/multipart.js';
 describe('red brain: record linkage (match jobs)', () => {
   let t: TestApp;
   const data = generateLinkageData({ population: 3000, list: 300, seed: 5 });
-  const as = async (user: string | null, method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: method as any, url, headers: { ...(user ? bearer(await t.token(user)) : {}), ...headers }, ...(payload !== undefined ? { payload: payload as any } : {}) });
-  const wait = async (url: string, done: (r: any) => boolean) => {
-    for (let i = 0; i < 600; i++) {
-      const r = (await as('data.admin', 'GET', url)).json();
-      if (done(r)) return r;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-    throw new Error(`${url} did not finish`);
-  };
-  const FIELDS = ['key', 'name', 'sex', 'birth_date', 'id_no', 'phone', 'address'];
-  const csv = (rows: PersonRow[]) => Buffer.from([FIELDS.join(','), ...rows.map((r) => FIELDS.map((f) => `"${String((r as any)[f]).replaceAll('"', '""')}"`).join(','))].join('\n'));
+  const as = requester(() => t);
+  const wait = (url: string, done: (r: any) => boolean) => waitFor(as, url, done);
+  const FIELDS = PERSON_FIELDS;
+  const csv = personCsv;
   async function personDataset(name: string, rows: PersonRow[], shareType = 'conditional') {
     const sys = (await as('data.admin', 'GET', '/api/brain/systems?q=健康')).json().items[0];
     const fields = FIELDS.map((f) => ({ name: f, type: 'text', personal: f === 'key' || f === 'sex' ? 'none' : 'personal', ...(f === 'key' ? { key: true } : {}) }));

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idCheckChar, isValidIdNumber } from '../../server/src/core/identity.js';
 import { splitConflictingIds } from '../../server/src/modules/brain/linkage/person-index.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, requester, type TestApp } from '../helpers/app.js';
+import { PERSON_FIELDS, personCsv, sqlRows, waitFor } from '../helpers/brain.js';
 import { multipart } from '../helpers/multipart.js';
 
 /**
@@ -13,21 +14,13 @@ import { multipart } from '../helpers/multipart.js';
  */
 describe('red brain: person index', () => {
   let t: TestApp;
-  const as = async (user: string | null, method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: method as any, url, headers: { ...(user ? bearer(await t.token(user)) : {}), ...headers }, ...(payload !== undefined ? { payload: payload as any } : {}) });
-  const q = async <T = any>(s: ReturnType<typeof sql<T>>) => (await s.execute(t.dbh.db)).rows;
-  const wait = async (url: string, done: (r: any) => boolean) => {
-    for (let i = 0; i < 1200; i++) {
-      const r = (await as('data.admin', 'GET', url)).json();
-      if (done(r)) return r;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-    throw new Error(`${url} did not finish`);
-  };
+  const as = requester(() => t);
+  const q = sqlRows(() => t);
+  const wait = (url: string, done: (r: any) => boolean) => waitFor(as, url, done);
 
   interface Person { id: number; name: string; sex: string; birth_date: string; id_number: string; phone: string | null }
-  const FIELDS = ['key', 'name', 'sex', 'birth_date', 'id_no', 'phone', 'address'];
-  const csv = (rows: Record<string, string>[]) => Buffer.from([FIELDS.join(','), ...rows.map((r) => FIELDS.map((f) => `"${String(r[f] ?? '').replaceAll('"', '""')}"`).join(','))].join('\n'));
+  const FIELDS = PERSON_FIELDS;
+  const csv = personCsv;
   let registry = 0, list = 0, jobId = 0;
   let persons: Person[] = [];
   let registryAddress = new Map<number, string>();

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowHash } from '../../server/src/modules/brain/ingest.js';
 import { storySize } from '../../server/src/modules/brain/seed-story.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, requester, type TestApp } from '../helpers/app.js';
+import { sqlRows } from '../helpers/brain.js';
 
 /**
  * Probe analysis (无线探针研判) through the API, over the seeded week of probe sightings and the
@@ -14,9 +15,8 @@ import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
  */
 describe('red brain: probe analysis', () => {
   let t: TestApp;
-  const as = async (user: string | null, method: string, url: string, payload?: unknown) =>
-    t.app.inject({ method: method as any, url, headers: user ? bearer(await t.token(user)) : {}, ...(payload !== undefined ? { payload: payload as any } : {}) });
-  const q = async <T = any>(s: ReturnType<typeof sql<T>>) => (await s.execute(t.dbh.db)).rows;
+  const as = requester(() => t);
+  const q = sqlRows(() => t);
   const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, any>;
   const mac = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
   const now = Date.now();

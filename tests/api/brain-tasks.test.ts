@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalateOverdueTasks } from '../../server/src/modules/brain/tasks/escalate.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, requester, type TestApp } from '../helpers/app.js';
+import { PERSON_FIELDS, personCsv, sqlRows, waitFor } from '../helpers/brain.js';
 import sharp from 'sharp';
 import { jpegWithGps, multipart } from '../helpers/multipart.js';
 
@@ -14,21 +15,13 @@ import { jpegWithGps, multipart } from '../helpers/multipart.js';
  */
 describe('red brain: verification tasks', () => {
   let t: TestApp;
-  const as = async (user: string | null, method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: method as any, url, headers: { ...(user ? bearer(await t.token(user)) : {}), ...headers }, ...(payload !== undefined ? { payload: payload as any } : {}) });
-  const q = async <T = any>(s: ReturnType<typeof sql<T>>) => (await s.execute(t.dbh.db)).rows;
-  const wait = async (url: string, done: (r: any) => boolean) => {
-    for (let i = 0; i < 1200; i++) {
-      const r = (await as('data.admin', 'GET', url)).json();
-      if (done(r)) return r;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-    throw new Error(`${url} did not finish`);
-  };
+  const as = requester(() => t);
+  const q = sqlRows(() => t);
+  const wait = (url: string, done: (r: any) => boolean) => waitFor(as, url, done);
 
   interface Person { id: number; name: string; sex: string; birth_date: string; id_number: string; phone: string | null; region_path: string; zone: 'XSW' | 'LMY' | 'JLH' | 'OTHER' }
-  const FIELDS = ['key', 'name', 'sex', 'birth_date', 'id_no', 'phone', 'address'];
-  const csv = (rows: Record<string, string>[]) => Buffer.from([FIELDS.join(','), ...rows.map((r) => FIELDS.map((f) => `"${String(r[f] ?? '').replaceAll('"', '""')}"`).join(','))].join('\n'));
+  const FIELDS = PERSON_FIELDS;
+  const csv = personCsv;
   let registry = 0, list = 0, jobId = 0;
   let persons: Person[] = [];
   let others: Person[] = [];

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyEd25519 } from '../../server/src/core/secret-box.js';
 import { createPublicKey } from 'node:crypto';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, requester, type TestApp } from '../helpers/app.js';
 import { multipart } from '../helpers/multipart.js';
 
 /**
@@ -14,8 +14,7 @@ import { multipart } from '../helpers/multipart.js';
  */
 describe('red brain: registry, file drop, approvals, exchange log', () => {
   let t: TestApp;
-  const as = async (user: string | null, method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: method as any, url, headers: { ...(user ? bearer(await t.token(user)) : {}), ...headers }, ...(payload !== undefined ? { payload: payload as any } : {}) });
+  const as = requester(() => t);
   const upload = async (user: string, url: string, name: string, data: Buffer, fields: Record<string, string> = {}) => {
     const m = multipart(fields, [{ field: 'file', name, type: name.endsWith('.csv') ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data }]);
     return as(user, 'POST', url, m.payload, m.headers);

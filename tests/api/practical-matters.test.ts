@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORY_NAMES, MATTER_STATUSES, UNIT_KINDS, UNIT_ROLES } from '../../server/src/modules/property/practical-tables.js';
 import { matterCategory, matterStatus, unitKind, unitRole } from '../../server/src/modules/property/practical-schemas.js';
-import { bearer, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
+import { createTestApp, requester, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
 import { jpegWithGps, multipart } from '../helpers/multipart.js';
 
 /**
@@ -19,8 +19,7 @@ describe('practical matters', () => {
   type Region = { id: number; path: string; name: string };
   let R: Record<'HH' | 'LM' | 'JLH' | 'XSW' | 'LMY' | 'JLHC1' | 'KC', Region>;
   let allianceUnit: number;
-  const as = async (user: string | null, method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: method as any, url, headers: { ...(user ? bearer(await t.token(user)) : {}), ...headers }, ...(payload !== undefined ? { payload: payload as any } : {}) });
+  const as = requester(() => t);
   const inDays = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86400_000).toISOString().slice(0, 10);
   const newMatter = (over: Record<string, unknown> = {}) => ({
     title: '鹿鸣社区雨污分流改造（测试）', category: 'sewage', year: 2026, regionId: R.LM.id, compoundIds: [R.XSW.id, R.LMY.id],

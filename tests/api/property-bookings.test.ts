@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepNoShows } from '../../server/src/modules/property/bookings.js';
 import { BOOKING_STATUSES, POSITION_LEVELS, ROOM_KINDS, WHO_MAY_BOOK } from '../../server/src/modules/property/positions-tables.js';
 import { bookingStatus, positionLevel, roomKind, whoMayBook } from '../../server/src/modules/property/schemas.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, createTestApp, requester, type TestApp } from '../helpers/app.js';
 import { jpegWithGps, multipart } from '../helpers/multipart.js';
 
 /**
@@ -15,8 +15,7 @@ import { jpegWithGps, multipart } from '../helpers/multipart.js';
  */
 describe('positions and room bookings', () => {
   let t: TestApp;
-  const as = async (user: string | null, method: string, url: string, payload?: unknown) =>
-    t.app.inject({ method: method as any, url, headers: user ? bearer(await t.token(user)) : {}, ...(payload !== undefined ? { payload: payload as any } : {}) });
+  const as = requester(() => t);
   const db = () => t.dbh.db;
   let xsw: number; // 橡树湾党群服务站
   let lmy: number; // 鹿鸣苑党群服务站

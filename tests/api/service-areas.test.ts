@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, requester, type TestApp } from '../helpers/app.js';
 
 /** The H5 map's service areas: only compounds in the caller's scope, and a point at one's centre is reported in that compound. */
 describe('service areas for a point on the map', () => {
   let t: TestApp;
-  const as = async (user: string | null, method: string, url: string, payload?: unknown) =>
-    t.app.inject({ method: method as any, url, headers: user ? bearer(await t.token(user)) : {}, ...(payload !== undefined ? { payload: payload as any } : {}) });
+  const as = requester(() => t);
   beforeAll(async () => { t = await createTestApp(); });
   afterAll(() => t?.close());
 

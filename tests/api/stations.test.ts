@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stationKind, stationService, stationStatus } from '../../server/src/modules/alliance/schemas.js';
 import { STATION_KINDS, STATION_SERVICE_CODES, STATION_SERVICES, STATION_STATUSES } from '../../server/src/modules/alliance/stations-tables.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, createTestApp, requester, type TestApp } from '../helpers/app.js';
 import { regionByCode } from '../helpers/fixtures.js';
 import { multipart } from '../helpers/multipart.js';
 
@@ -15,8 +15,7 @@ import { multipart } from '../helpers/multipart.js';
 describe('convenience stations: management', () => {
   let t: TestApp;
   const db = () => t.dbh.db;
-  const as = async (user: string | null, method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: method as any, url, headers: { ...(user ? bearer(await t.token(user)) : {}), ...headers }, ...(payload !== undefined ? { payload: payload as any } : {}) });
+  const as = requester(() => t);
   let lm: { id: number; path: string }; // 鹿鸣社区 (community.luming)
   let jlh: { id: number; path: string }; // 聚龙湖社区 (community.julonghu)
   const base = () => ({

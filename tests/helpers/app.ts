@@ -36,7 +36,8 @@ export async function createTestApp(opts: { logger?: FastifyBaseLogger; env?: Re
   }
   await migrate(dbh.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redcom-app-'));
-  const config = { ...loadConfig({ DATA_DIR: dataDir, ...opts.env }), webDist: path.join(dataDir, 'no-web') };
+  // Public rate limits off unless a test asks for them; no web apps unless a test gives WEB_DIST.
+  const config = { ...loadConfig({ DATA_DIR: dataDir, RATE_LIMIT_PUBLIC_PER_MIN: '0', ...opts.env }), ...(!opts.env?.WEB_DIST && { webDist: path.join(dataDir, 'no-web') }) };
   const app = await buildApp({ config, dbh, logger: opts.logger });
   await app.ready();
   const tokens = new Map<string, string>();
@@ -62,3 +63,10 @@ export async function login(app: FastifyInstance, username: string, password = D
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** `as(user, method, url, payload?, headers?)`: one request through the app as a demo account (null: signed out). */
+export const requester = (app: () => TestApp) =>
+  async (user: string | null, method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) => {
+    const t = app();
+    return t.app.inject({ method: method as any, url, headers: { ...(user ? bearer(await t.token(user)) : {}), ...headers }, ...(payload !== undefined ? { payload: payload as any } : {}) });
+  };
