@@ -37,8 +37,7 @@ export const partyMessages = {
       },
       importDialog: {
         title: '导入党员名册', rule: '整表导入：任一行有误则全部不导入，并逐行列出错误。党组织填名称或编码，日期填 YYYY-MM-DD。',
-        downloadTemplate: '下载模板', pickFile: '将 .xlsx 文件拖到此处，或点击选择', fileRequired: '请选择要导入的 .xlsx 文件', importBtn: '开始导入',
-        imported: '已导入 {n} 名党员', errors: '逐行错误：{rows} 行共 {n} 处问题，整张表未导入', row: '行号', rowN: '第 {n} 行', column: '列', problem: '问题',
+        imported: '已导入 {n} 名党员',
       },
     },
   },
@@ -73,8 +72,7 @@ export const partyMessages = {
       },
       importDialog: {
         title: 'Import member register', rule: 'All or nothing: if any row is wrong nothing is imported and every problem is listed. Organisation by name or code; dates as YYYY-MM-DD.',
-        downloadTemplate: 'Download template', pickFile: 'Drop an .xlsx file here, or click to choose', fileRequired: 'Choose an .xlsx file to import', importBtn: 'Import',
-        imported: '{n} members imported', errors: '{n} problems in {rows} rows; nothing was imported', row: 'Row', rowN: 'Row {n}', column: 'Column', problem: 'Problem',
+        imported: '{n} members imported',
       },
     },
   },

@@ -40,8 +40,7 @@ export const stationMessages = {
       },
       importDialog: {
         title: '导入便民服务站', rule: '整表导入：任一行有误则全部不导入，并逐行列出错误。编号为空新建、填写编号则修改该站；导出的表格可直接修改后导回。',
-        downloadTemplate: '下载模板', pickFile: '将 .xlsx 文件拖到此处，或点击选择', fileRequired: '请选择要导入的 .xlsx 文件', importBtn: '开始导入',
-        imported: '已新建 {created} 个、修改 {updated} 个服务站', errors: '逐行错误：{rows} 行共 {n} 处问题，整张表未导入', row: '行号', rowN: '第 {n} 行', column: '列', problem: '问题',
+        imported: '已新建 {created} 个、修改 {updated} 个服务站',
       },
       stats: {
         title: '到站统计', byStation: '按站点', byCommunity: '按社区', months: '统计月份', startMonth: '开始月份', endMonth: '结束月份', total: '合计',
@@ -76,8 +75,7 @@ export const stationMessages = {
       },
       importDialog: {
         title: 'Import service stations', rule: 'All or nothing: one bad row rejects the sheet, with a row-by-row report. A row without a number creates a station; with one, it edits that station. An exported sheet can be edited and imported back.',
-        downloadTemplate: 'Download template', pickFile: 'Drop an .xlsx file here or click to choose', fileRequired: 'Choose an .xlsx file', importBtn: 'Import',
-        imported: '{created} stations created, {updated} updated', errors: '{n} problems in {rows} rows; nothing was imported', row: 'Row', rowN: 'Row {n}', column: 'Column', problem: 'Problem',
+        imported: '{created} stations created, {updated} updated',
       },
       stats: {
         title: 'Check-in statistics', byStation: 'By station', byCommunity: 'By community', months: 'Months', startMonth: 'From month', endMonth: 'To month', total: 'Total',

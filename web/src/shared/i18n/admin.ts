@@ -8,6 +8,10 @@ export const admin = {
       cockpit: '城市驾驶舱', forbidden: '您没有访问此页面的权限', notFound: '页面不存在', backHome: '返回首页',
       scope: '数据范围', lastLogin: '上次登录', copy: '复制', copied: '已复制到剪贴板', copyFailed: '复制失败，请手动选择后复制',
     },
+    sheetImport: {
+      downloadTemplate: '下载模板', pickFile: '将 .xlsx 文件拖到此处，或点击选择', fileRequired: '请选择要导入的 .xlsx 文件', importBtn: '开始导入',
+      errors: '逐行错误：{rows} 行共 {n} 处问题，整张表未导入', row: '行号', rowN: '第 {n} 行', column: '列', problem: '问题',
+    },
     menu: {
       home: '首页概览', regions: '区域管理', orgs: '组织架构', people: '人员管理', accounts: '账号与角色', audit: '审计日志',
       wishes: '心愿管理', seasons: '心愿季', wishCards: '打印心愿卡',
@@ -82,6 +86,10 @@ export const admin = {
       title: 'Admin console', loginTitle: 'Red Community · Admin', loginSubtitle: 'Party-led community governance platform',
       cockpit: 'City cockpit', forbidden: 'You do not have access to this page', notFound: 'Page not found', backHome: 'Back to home',
       scope: 'Data scope', lastLogin: 'Last sign-in', copy: 'Copy', copied: 'Copied to the clipboard', copyFailed: 'Could not copy; select the text and copy it by hand',
+    },
+    sheetImport: {
+      downloadTemplate: 'Download template', pickFile: 'Drop an .xlsx file here, or click to choose', fileRequired: 'Choose an .xlsx file to import', importBtn: 'Import',
+      errors: '{n} problems in {rows} rows; nothing was imported', row: 'Row', rowN: 'Row {n}', column: 'Column', problem: 'Problem',
     },
     menu: {
       home: 'Overview', regions: 'Regions', orgs: 'Organisations', people: 'People', accounts: 'Accounts & roles', audit: 'Audit log',
