@@ -233,6 +233,8 @@ const ROUTES: Record<string, Entry> = {
   'GET /api/openapi.json': () => 'the API description: no records',
   'GET /api/health': () => 'no records',
   'POST /api/auth/login': () => 'signs in with the account\'s own password',
+  'POST /api/auth/sms/send': () => 'sends a code to the phone given; every phone gets the same answer, an SMS only an account\'s own',
+  'POST /api/auth/sms/login': () => 'signs in with the code sent to the account\'s own phone',
   'POST /api/auth/logout': () => 'ends the caller\'s own session',
   'GET /api/auth/me': () => [show({ url: '/api/auth/me', check: (res, a) => (res.json().account.id === a.id ? [] : [`answered for account ${res.json().account.id}`]) })],
   'GET /api/auth/csrf': () => 'the caller\'s own session token',

@@ -24,6 +24,9 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   account_disabled: { 'zh-CN': '账号已停用', en: 'This account is disabled' },
   wrong_password: { 'zh-CN': '原密码错误', en: 'The current password is wrong' },
   too_many_attempts: { 'zh-CN': '尝试次数过多，请于 {minutes} 分钟后再试', en: 'Too many attempts; try again in {minutes} minutes' },
+  sms_code_invalid: { 'zh-CN': '验证码错误或已失效，请重新获取', en: 'The code is wrong or no longer valid; ask for a new one' },
+  sms_too_soon: { 'zh-CN': '验证码发送过于频繁，请 1 分钟后再试', en: 'A code was just sent; wait a minute before asking again' },
+  sms_daily_limit: { 'zh-CN': '该手机号今日获取验证码次数已达上限，请明天再试', en: 'This phone has had its codes for today; try again tomorrow' },
   too_many_streams: { 'zh-CN': '实时连接过多，请关闭其他页面后再试', en: 'Too many live connections from this address; close other pages and retry' },
   // field messages
   required: { 'zh-CN': '必填', en: 'required' },

@@ -234,6 +234,7 @@ export interface SchemaMigrationsTable { name: string; applied_at: Generated<Dat
 export interface AuthThrottleTable { key: string; account_id: number | null; attempts: number; max_attempts: number; expires_at: Timestamp }
 export interface WechatMessagesTable { key: string; received_at: Generated<Date> }
 export interface AppSecretsTable { name: string; value: string; created_at: Generated<Date> }
+export interface SmsCodesTable { id: Generated<number>; phone: string; code_mac: string; created_at: Generated<Date>; expires_at: Timestamp; tries: Generated<number>; used_at: Timestamp | null }
 export interface ImportLocksTable { account_id: number; kind: string; token: string; started_at: Generated<Date> }
 
 export interface Database {
@@ -265,6 +266,7 @@ export interface Database {
   wechat_bindings: WechatBindingsTable;
   wechat_bind_codes: WechatBindCodesTable;
   auth_throttle: AuthThrottleTable;
+  sms_codes: SmsCodesTable;
   wechat_messages: WechatMessagesTable;
   app_secrets: AppSecretsTable;
   room_owners: RoomOwnersTable;

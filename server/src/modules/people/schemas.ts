@@ -67,6 +67,7 @@ export const accountResponses = {
 
 export const authResponses = {
   login: { 200: loginResult },
+  smsSent: { 200: z.object({ sent: z.literal(true), expiresAt: z.iso.datetime(), resendAfter: int, devCode: z.string().regex(/^\d{6}$/).optional() }) },
   ok: { 200: ok },
   me: { 200: me },
   csrf: { 200: z.object({ csrfToken: z.string() }) },

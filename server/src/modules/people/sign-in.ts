@@ -78,11 +78,16 @@ export async function login(db: Db, actor: Actor, usernameOrPhone: string, passw
     throw new AppError(401, 'bad_credentials');
   }
 
+  await clearAttempts(db, [pair, whole!], [addressKey(actor.ip)]);
+  return openSession(db, actor, account, ttlHours, userAgent, 'password');
+}
+
+/** A new session for an account whose secret (password or SMS code) was just checked; audited as auth.login. */
+export async function openSession(db: Db, actor: Actor, account: { id: number; username: string }, ttlHours: number, userAgent: string | undefined, method: 'password' | 'sms'): Promise<LoginResult> {
   const now = new Date();
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlHours * 3600_000);
-  await clearAttempts(db, [pair, whole!], [addressKey(actor.ip)]);
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('accounts').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', account.id).execute();
     await tx.insertInto('sessions').values({
@@ -90,7 +95,9 @@ export async function login(db: Db, actor: Actor, usernameOrPhone: string, passw
       ip: actor.ip, user_agent: userAgent?.slice(0, 300) ?? null,
     }).execute();
     const roles = await tx.selectFrom('account_roles').select('role_code').where('account_id', '=', account.id).execute();
-    await appendAudit(tx, { ...actor, id: account.id, name: account.username, role: roles[0]?.role_code ?? null }, { action: 'auth.login', targetType: 'account', targetId: account.id });
+    await appendAudit(tx, { ...actor, id: account.id, name: account.username, role: roles[0]?.role_code ?? null }, {
+      action: 'auth.login', targetType: 'account', targetId: account.id, ...(method === 'sms' && { summary: { method } }),
+    });
   });
   return { token, csrfToken, expiresAt, accountId: account.id };
 }
@@ -104,6 +111,7 @@ export async function logout(db: Db, actor: Actor, sessionId: number) {
 
 export async function purgeExpiredSessions(db: Db) {
   await db.deleteFrom('sessions').where('expires_at', '<', new Date()).execute();
+  await db.deleteFrom('sms_codes').where('expires_at', '<', new Date(Date.now() - 86400_000)).execute();
   await purgeThrottle(db);
 }
 
