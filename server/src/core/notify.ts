@@ -17,6 +17,11 @@ export async function notify(tx: Executor, n: Notice) {
   for (const b of bindings) await tx.insertInto('outbox').values({ channel: 'wechat_template', recipient: b.openid, payload }).execute();
 }
 
+/** An SMS only (a sign-in code), no in-app message: queued in the caller's transaction like any other. */
+export async function queueSms(tx: Executor, phone: string, message: { kind: string; title: string; body: string }) {
+  await tx.insertInto('outbox').values({ channel: 'sms', recipient: phone, payload: JSON.stringify(message) }).execute();
+}
+
 export type ChannelSender = (recipient: string, payload: { kind: string; title: string; body: string }) => Promise<void>;
 
 /** Development senders: they write the message to the log instead of an SMS gateway or WeChat. */

@@ -20,5 +20,5 @@ export const peopleModule = defineModule({
     community_worker: ['people:read', 'people:write', 'people:unmask'],
     grid_worker: ['people:read'],
   },
-  tables: ['households', 'persons', 'roles', 'accounts', 'account_roles', 'sessions'],
+  tables: ['households', 'persons', 'roles', 'accounts', 'account_roles', 'sessions', 'sms_codes'],
 });

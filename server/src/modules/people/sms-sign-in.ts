@@ -11,6 +11,7 @@ import type { Db } from '../../core/db.js';
 import type { Actor } from '../../core/audit.js';
 import { AppError, fieldError } from '../../core/errors.js';
 import { sharedSecret } from '../../core/auth/secrets.js';
+import { queueSms } from '../../core/notify.js';
 import { clientNetwork, takeAttempt } from '../../core/auth/throttle.js';
 import { openSession, type LoginResult } from './sign-in.js';
 
@@ -71,10 +72,7 @@ export async function sendLoginCode(db: Db, actor: Actor, rawPhone: string): Pro
     await tx.updateTable('sms_codes').set({ used_at: new Date() }).where('phone', '=', phone).where('used_at', 'is', null).execute();
     await tx.insertInto('sms_codes').values({ phone, code_mac: codeMac(secret, phone, code), expires_at: expiresAt }).execute();
     if (account) {
-      await tx.insertInto('outbox').values({
-        channel: 'sms', recipient: phone,
-        payload: JSON.stringify({ kind: 'login_code', title: '登录验证码', body: `【红色社区】您的登录验证码为 ${code}，${SMS_CODE_MINUTES} 分钟内有效。如非本人操作，请忽略。` }),
-      }).execute();
+      await queueSms(tx, phone, { kind: 'login_code', title: '登录验证码', body: `【红色社区】您的登录验证码为 ${code}，${SMS_CODE_MINUTES} 分钟内有效。如非本人操作，请忽略。` });
     }
   });
   return { expiresAt, resendAfter: SEND_GAP_MINUTES * 60, code };
