@@ -33,6 +33,10 @@ export const inputByTestId = (scope: Page | Locator, id: string) =>
 
 /** The login form every app shares: username, password, submit. */
 export async function signIn(page: Page, username: string, password = 'Demo@1234') {
+  // The H5 opens on phone + SMS code; a demo account's password is on the other tab.
+  await page.locator('[data-testid="login-mode-password"], [data-testid="login-username"]').first().waitFor();
+  const passwordTab = page.getByTestId('login-mode-password');
+  if (await passwordTab.count()) await passwordTab.click();
   await inputByTestId(page, 'login-username').fill(username);
   await inputByTestId(page, 'login-password').fill(password);
   await page.getByTestId('login-submit').click();

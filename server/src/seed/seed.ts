@@ -253,7 +253,8 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
       .orderBy('p.id').limit(1).executeTakeFirstOrThrow();
     const memberRow = await tx.selectFrom('persons as p').select('p.id')
       .where('p.region_path', 'like', `${compounds.LMY.path}%`).where('p.is_householder', '=', true).orderBy('p.id').limit(1).executeTakeFirstOrThrow();
-    const accounts: { username: string; name: string; role: string; scope: RegionRow; personId?: number; orgId?: number }[] = [
+    // The two demo residents have easy-to-type phones, for signing in by SMS code (the code shows in the H5's dev banner).
+    const accounts: { username: string; name: string; role: string; scope: RegionRow; personId?: number; orgId?: number; phone?: string }[] = [
       { username: 'admin', name: '区级管理员', role: 'district_admin', scope: district },
       { username: 'street.huanghai', name: '黄海街道工作人员', role: 'street_worker', scope: streets.HH },
       { username: 'community.luming', name: '鹿鸣社区工作人员', role: 'community_worker', scope: lm },
@@ -262,8 +263,8 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
       { username: 'property.xiangshuwan', name: '橡树湾物业', role: 'property_staff', scope: compounds.XSW },
       { username: 'owners.xiangshuwan', name: '橡树湾业委会', role: 'owners_committee', scope: compounds.XSW },
       { username: 'unit.demo', name: '盐南数智科技有限公司', role: 'alliance_unit', scope: streets.HH, orgId: orgs['E-SZ'] },
-      { username: 'member.demo', name: '党员（演示）', role: 'party_member', scope: lm, personId: memberRow.id, orgId: orgs['P-LMY'] },
-      { username: 'resident.demo', name: '居民（演示）', role: 'resident', scope: compounds.XSW, personId: residentRow.id },
+      { username: 'member.demo', name: '党员（演示）', role: 'party_member', scope: lm, personId: memberRow.id, orgId: orgs['P-LMY'], phone: '13800138001' },
+      { username: 'resident.demo', name: '居民（演示）', role: 'resident', scope: compounds.XSW, personId: residentRow.id, phone: '13800138000' },
       // The Red Brain's data administrator and department users (the brain seed links each to its department).
       { username: 'data.admin', name: '市大数据管理局数据管理员', role: 'data_admin', scope: district },
       { username: 'dept.minzheng', name: '市民政局数据专员', role: 'department_user', scope: district },
@@ -273,6 +274,7 @@ export async function seed(db: Db, scale: SeedScale, onProgress?: (p: SeedProgre
     ];
     for (const a of accounts) {
       // Accounts of residents carry the person's name and phone, so they can sign in by phone too.
+      if (a.personId && a.phone) await tx.updateTable('persons').set({ phone: a.phone }).where('id', '=', a.personId).execute();
       const person = a.personId ? await tx.selectFrom('persons').select(['name', 'phone']).where('id', '=', a.personId).executeTakeFirstOrThrow() : null;
       const row = await tx.insertInto('accounts').values({
         username: a.username, display_name: person?.name ?? a.name, phone: person?.phone ?? null,

@@ -30,7 +30,15 @@ export const useSession = defineStore('session', () => {
   }
 
   async function login(username: string, password: string): Promise<Me> {
-    const res = await api.post<LoginResult>('/api/auth/login', { username, password }, { quiet401: true });
+    return signedIn(await api.post<LoginResult>('/api/auth/login', { username, password }, { quiet401: true }));
+  }
+
+  /** Phone + SMS code (residents and volunteers); the same answer as a password sign-in. */
+  async function loginWithCode(phone: string, code: string): Promise<Me> {
+    return signedIn(await api.post<LoginResult>('/api/auth/sms/login', { phone, code }, { quiet401: true }));
+  }
+
+  function signedIn(res: LoginResult): Me {
     setCsrfToken(res.csrfToken);
     const { token: _token, csrfToken: _csrf, expiresAt: _exp, ...rest } = res;
     me.value = rest;
@@ -58,7 +66,7 @@ export const useSession = defineStore('session', () => {
 
   const displayName = computed(() => me.value?.account.displayName || me.value?.account.username || '');
 
-  return { me, loaded, load, ensureLoaded, login, logout, clear, can, displayName };
+  return { me, loaded, load, ensureLoaded, login, loginWithCode, logout, clear, can, displayName };
 });
 
 export function roleName(role: RoleRef, locale: string): string {

@@ -15,6 +15,11 @@ export const h5 = {
       consultEntryText: '加装电梯、小区改造，大家商量着办', consultEntryCount: '{n} 个议题与我家相关', consultEntryGo: '去议事',
       alliance: '红色联盟', allianceEntryText: '发布资源，对接身边的需求', stations: '便民服务站', stationsEntryText: '锋小巢、歇歇脚：歇脚、饮水、充电', projects: '共建项目', projectProgress: '进度 {n}%', myConsults: '我的议事', myElevator: '我家的电梯',
     },
+    sms: {
+      tab: '验证码登录', passwordTab: '密码登录', phone: '手机号', phonePh: '请输入 11 位手机号', phoneInvalid: '手机号应为 11 位大陆手机号',
+      code: '验证码', codePh: '6 位短信验证码', codeInvalid: '请输入 6 位数字验证码', send: '获取验证码', resend: '{s} 秒后重发', sent: '验证码已发送',
+      devBanner: '开发环境：验证码 {code}（正式环境不显示，短信发往手机）', hint: '未注册的手机号不会收到短信；工作人员请用密码登录',
+    },
   },
   en: {
     h5: {
@@ -28,6 +33,11 @@ export const h5 = {
       wishEntryIdle: 'Residents make wishes, neighbours make them come true',
       consultEntryText: 'Elevators, renovations: decided together', consultEntryCount: '{n} topics about my home', consultEntryGo: 'Join in',
       alliance: 'Red Alliance', allianceEntryText: 'Offer resources, meet needs nearby', stations: 'Service stations', stationsEntryText: 'Rest, water and charging nearby', projects: 'Joint projects', projectProgress: '{n}% done', myConsults: 'My consultations', myElevator: 'My elevator',
+    },
+    sms: {
+      tab: 'SMS code', passwordTab: 'Password', phone: 'Mobile', phonePh: '11-digit mobile number', phoneInvalid: 'A mainland mobile number has 11 digits',
+      code: 'Code', codePh: '6-digit SMS code', codeInvalid: 'Enter the 6-digit code', send: 'Get code', resend: 'Resend in {s}s', sent: 'Code sent',
+      devBanner: 'Development: the code is {code} (never shown in production; the SMS goes to the phone)', hint: 'Unregistered numbers get no SMS; staff sign in with a password',
     },
   },
 } satisfies Messages;
