@@ -1,8 +1,9 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { inputByTestId, launch, newPage, shot, signIn } from './browser.js';
+import { inputByTestId, launch, newPage, post, shot, signIn } from './browser.js';
 
 const desktop = { viewport: { width: 1600, height: 1000 } };
+const mobile = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 /** A synthetic GB 11643 number with a valid MOD 11-2 check character. */
 function idNumber(body17: string) {
@@ -125,6 +126,69 @@ describe('the party member register in the console', () => {
     // Accepted transfers leave the default (pending) list.
     await expect.poll(() => page.locator('[data-testid="transfer-table"] tbody tr', { hasText: name }).count()).toBe(0);
     await shot(page, 'party-transfers');
+    expect(errors).toEqual([]);
+  });
+
+  it('member.demo signs in to an activity by its QR link on the H5; the sign-in shows in the console activity detail', async () => {
+    const errors: string[] = [];
+    const watch = (p: Page) => {
+      p.on('pageerror', (e) => errors.push(e.message));
+      p.on('response', (r) => { if (r.status() >= 500) errors.push(`${r.status()} ${r.url()}`); });
+    };
+    const topic = `扫码签到测试${Date.now() % 100000}`;
+
+    // The branch's side (community.luming) schedules an activity of 鹿鸣苑党支部, member.demo's branch, that has just begun.
+    const desk = await newPage(browser, desktop);
+    watch(desk);
+    await desk.goto(`${base}/admin/login`);
+    await signIn(desk, 'community.luming');
+    await desk.waitForURL(/\/admin\/?$/);
+    const orgs = await (await desk.request.get(`${base}/api/orgs/tree`)).json() as { items: { id: number; name: string; children: any[] }[] };
+    const find = (nodes: any[]): any => nodes.map((n) => (n.name === '鹿鸣苑党支部' ? n : find(n.children ?? []))).find(Boolean);
+    const lmy = find(orgs.items);
+    expect(lmy, '鹿鸣苑党支部 in the organisation tree').toBeTruthy();
+    const now = Date.now();
+    const activity = await post(desk, `${base}/api/party/activities`, {
+      organisationId: lmy.id, kind: 'theme_day', topic, place: '鹿鸣苑党群服务站', startsAt: new Date(now - 5 * 60_000).toISOString(), endsAt: new Date(now + 90 * 60_000).toISOString(),
+    }) as { id: number };
+
+    // The desk's activity page shows the QR code and the link it encodes.
+    await desk.getByTestId('menu-group-party').click();
+    await desk.getByTestId('menu-party-activities').click();
+    await desk.waitForURL(/\/admin\/party\/activities$/);
+    const row = desk.locator('[data-testid="activity-table"] tbody tr', { hasText: topic }).first();
+    await row.waitFor();
+    await row.getByTestId('activity-open').click();
+    const drawer = desk.getByTestId('activity-drawer');
+    await drawer.getByTestId('activity-qr').locator('img').waitFor();
+    const url = await inputByTestId(drawer, 'activity-qr-url').inputValue();
+    expect(url).toMatch(new RegExp(`/party/checkin\\?token=${activity.id}\\.`));
+    await expect.poll(() => drawer.getByTestId('activity-attended').textContent()).toMatch(/^0 \//);
+
+    // member.demo opens the link on a phone, signs in to the H5 and back on the page, and signs in to the activity.
+    const phone = await newPage(browser, mobile);
+    watch(phone);
+    await phone.goto(url);
+    await phone.waitForURL(/\/login/);
+    await signIn(phone, 'member.demo');
+    await phone.waitForURL(/\/party\/checkin\?token=/);
+    await expect.poll(() => phone.getByTestId('party-checkin-activity').textContent()).toContain(topic);
+    const [signed] = await Promise.all([
+      phone.waitForResponse((r) => r.url().endsWith(`/api/party/activities/${activity.id}/checkin`)),
+      phone.getByTestId('party-checkin-btn').click(),
+    ]);
+    expect(signed.status(), await signed.text()).toBe(200);
+    await phone.getByTestId('party-checkin-done').waitFor();
+    await shot(phone, 'party-checkin');
+
+    // The desk's detail, reopened, lists member.demo's member record as signed in by QR.
+    const me = await (await phone.request.get(`${base}/api/party/me`)).json() as { member: { id: number; name: string } };
+    await desk.keyboard.press('Escape');
+    await row.getByTestId('activity-open').click();
+    await expect.poll(() => drawer.getByTestId('activity-attended').textContent()).toMatch(/^1 \//);
+    const signedRow = drawer.locator('[data-testid="activity-attendance"] tbody tr', { hasText: me.member.name }).first();
+    await expect.poll(() => signedRow.textContent()).toMatch(/扫码/);
+    await shot(desk, 'party-activity-attendance');
     expect(errors).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, hkdfSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, hkdfSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -13,6 +13,8 @@ export interface SecretBox {
   encrypt(plain: string): string;
   decrypt(sealed: string): string;
   signingKey: { privateKey: KeyObject; publicKey: KeyObject; publicPem: string; keyId: string };
+  /** HMAC-SHA256 (base64url) of `data` under a key derived for `purpose`: short signed tokens (an activity's sign-in QR). */
+  mac(purpose: string, data: string): string;
 }
 
 export function loadSecretKey(env: { secretKey?: string; dataDir: string; production: boolean }): Buffer {
@@ -54,6 +56,9 @@ export function secretBox(key: Buffer): SecretBox {
       const d = createDecipheriv('aes-256-gcm', aesKey, b.subarray(0, 12));
       d.setAuthTag(b.subarray(12, 28));
       return Buffer.concat([d.update(b.subarray(28)), d.final()]).toString('utf8');
+    },
+    mac(purpose, data) {
+      return createHmac('sha256', derive(`redcom mac ${purpose} v1`)).update(data).digest('base64url');
     },
     signingKey: {
       privateKey, publicKey,

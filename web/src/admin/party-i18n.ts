@@ -7,7 +7,7 @@ import type { Messages, Paired } from '@shared/i18n';
  */
 export const partyMessages = {
   'zh-CN': {
-    menu: { party: '智慧党建', partyMembers: '党员名册', partyTransfers: '组织关系转接' },
+    menu: { party: '智慧党建', partyMembers: '党员名册', partyTransfers: '组织关系转接', partyActivities: '组织生活', partyPoints: '积分与出勤', partyPosts: '请缨岗位' },
     party: {
       status: { probationary: '预备党员', full: '正式党员' },
       transferStatus: { pending: '待接收', accepted: '已接收', rejected: '已退回' },
@@ -35,14 +35,41 @@ export const partyMessages = {
         accept: '接收', reject: '退回', acceptTitle: '接收「{name}」的组织关系', rejectTitle: '退回「{name}」的组织关系',
         notePh: '处理意见（可不填）', noteRule: '处理意见至多 200 字', accepted: '已接收', rejected: '已退回',
       },
+      activities: {
+        kind: { general_meeting: '支部党员大会', committee_meeting: '支委会', group_meeting: '党小组会', lecture: '党课', theme_day: '主题党日' },
+        allKinds: '全部类型', create: '安排组织生活', organisation: '党组织', kindLabel: '类型', topic: '主题', place: '地点', time: '时间', startsAt: '开始时间', endsAt: '结束时间',
+        attendance: '签到', attended: '{attended} / {expected} 人已签到', minutes: '会议记录', minutesPh: '会后填写会议记录', saveMinutes: '保存记录', minutesSaved: '会议记录已保存',
+        photos: '活动照片', uploadPhotos: '上传照片', uploaded: '照片已上传', qr: '签到二维码', qrHint: '党员用手机扫码签到（活动开始前 {minutes} 分钟至结束后 {minutes} 分钟内有效）',
+        qrExpires: '二维码有效至 {time}', checkedInAt: '签到时间', notCheckedIn: '未签到', via: { qr: '扫码', recorded: '补录' }, created: '已安排「{topic}」', detail: '活动详情',
+        member: '党员', memberOrg: '所在党组织', from: '开始日期', to: '结束日期', required: '必填',
+      },
+      vposts: {
+        create: '发布岗位', title: '岗位', place: '地点', period: '时间', slots: '名额', accepted: '已接受', offers: '请缨党员', note: '留言',
+        accept: '接受', decline: '婉拒', decided: '已处理', created: '岗位已发布', description: '说明', none: '暂无请缨',
+        status: { pending: '待确认', accepted: '已接受', declined: '已婉拒' },
+      },
+      points: {
+        tabs: { attendance: '出勤率', rankings: '积分排行', rules: '积分规则' },
+        activities: '活动数', expected: '应到', attended: '实到', rate: '出勤率', byOrg: '按党组织', byMember: '按党员', total: '合计：{activities} 次活动，出勤率 {rate}',
+        by: { member: '党员', organisation: '党组织', community: '社区' }, rank: '名次', name: '名称', members: '党员数', points: '积分', memberOrg: '所在党组织',
+        rule: '规则', perEvent: '每次', perHour: '每小时', active: '启用', save: '保存规则', saved: '积分规则已保存', rulesDistrictOnly: '积分规则由区级设定', export: '导出 Excel',
+      },
       importDialog: {
         title: '导入党员名册', rule: '整表导入：任一行有误则全部不导入，并逐行列出错误。党组织填名称或编码，日期填 YYYY-MM-DD。',
         imported: '已导入 {n} 名党员',
       },
     },
+    audit: {
+      actions: {
+        party_activity: '组织生活', party_activity_create: '安排组织生活', party_activity_minutes: '填写会议记录', party_activity_photos: '上传活动照片', party_activity_checkin: '扫码签到',
+        party_points: '党员积分', party_points_rules: '修改积分规则',
+        party_post: '请缨岗位', party_post_create: '发布请缨岗位', party_post_volunteer: '党员请缨', party_post_accept: '接受请缨', party_post_decline: '婉拒请缨',
+      },
+      targets: { party_activity: '组织生活', party_point_rule: '积分规则', party_volunteer_post: '请缨岗位' },
+    },
   },
   en: {
-    menu: { party: 'Party building', partyMembers: 'Member register', partyTransfers: 'Transfers' },
+    menu: { party: 'Party building', partyMembers: 'Member register', partyTransfers: 'Transfers', partyActivities: 'Organisation life', partyPoints: 'Points & attendance', partyPosts: 'Volunteer posts' },
     party: {
       status: { probationary: 'Probationary', full: 'Full member' },
       transferStatus: { pending: 'Pending', accepted: 'Accepted', rejected: 'Returned' },
@@ -70,10 +97,37 @@ export const partyMessages = {
         accept: 'Accept', reject: 'Return', acceptTitle: 'Accept {name}', rejectTitle: 'Return {name}',
         notePh: 'Note (optional)', noteRule: 'Note must be at most 200 characters', accepted: 'Accepted', rejected: 'Returned',
       },
+      activities: {
+        kind: { general_meeting: 'Branch general meeting', committee_meeting: 'Committee meeting', group_meeting: 'Group meeting', lecture: 'Party lecture', theme_day: 'Theme day' },
+        allKinds: 'All kinds', create: 'Schedule', organisation: 'Organisation', kindLabel: 'Kind', topic: 'Topic', place: 'Place', time: 'Time', startsAt: 'Starts', endsAt: 'Ends',
+        attendance: 'Sign-ins', attended: '{attended} of {expected} signed in', minutes: 'Minutes', minutesPh: 'Minutes, written afterwards', saveMinutes: 'Save minutes', minutesSaved: 'Minutes saved',
+        photos: 'Photos', uploadPhotos: 'Upload photos', uploaded: 'Photos uploaded', qr: 'Sign-in QR', qrHint: 'Members scan it to sign in ({minutes} minutes before the start to {minutes} minutes after the end)',
+        qrExpires: 'Valid until {time}', checkedInAt: 'Signed in', notCheckedIn: 'Not signed in', via: { qr: 'QR', recorded: 'Recorded' }, created: '{topic} scheduled', detail: 'Activity',
+        member: 'Member', memberOrg: 'Organisation', from: 'From', to: 'To', required: 'Required',
+      },
+      vposts: {
+        create: 'New post', title: 'Post', place: 'Place', period: 'Period', slots: 'Places', accepted: 'Accepted', offers: 'Volunteers', note: 'Message',
+        accept: 'Accept', decline: 'Decline', decided: 'Done', created: 'Post published', description: 'Description', none: 'No volunteers yet',
+        status: { pending: 'Pending', accepted: 'Accepted', declined: 'Declined' },
+      },
+      points: {
+        tabs: { attendance: 'Attendance', rankings: 'Rankings', rules: 'Rules' },
+        activities: 'Activities', expected: 'Expected', attended: 'Attended', rate: 'Rate', byOrg: 'By organisation', byMember: 'By member', total: 'Total: {activities} activities, attendance {rate}',
+        by: { member: 'Member', organisation: 'Organisation', community: 'Community' }, rank: 'Rank', name: 'Name', members: 'Members', points: 'Points', memberOrg: 'Organisation',
+        rule: 'Rule', perEvent: 'per event', perHour: 'per hour', active: 'Active', save: 'Save rules', saved: 'Rules saved', rulesDistrictOnly: 'The district sets the rules', export: 'Export Excel',
+      },
       importDialog: {
         title: 'Import member register', rule: 'All or nothing: if any row is wrong nothing is imported and every problem is listed. Organisation by name or code; dates as YYYY-MM-DD.',
         imported: '{n} members imported',
       },
+    },
+    audit: {
+      actions: {
+        party_activity: 'Organisation life', party_activity_create: 'Schedule activity', party_activity_minutes: 'Record minutes', party_activity_photos: 'Upload activity photos', party_activity_checkin: 'Sign in by QR',
+        party_points: 'Party points', party_points_rules: 'Change points rules',
+        party_post: 'Volunteer posts', party_post_create: 'Publish volunteer post', party_post_volunteer: 'Volunteer for post', party_post_accept: 'Accept volunteer', party_post_decline: 'Decline volunteer',
+      },
+      targets: { party_activity: 'Activity', party_point_rule: 'Points rule', party_volunteer_post: 'Volunteer post' },
     },
   },
 } satisfies Messages;

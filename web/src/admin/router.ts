@@ -50,6 +50,9 @@ export const menu = [
   // Smart party-building (智慧党建): one group in the side menu.
   { name: 'party-members', path: 'party/members', title: 'menu.partyMembers', icon: 'User', group: 'party', permission: 'party:read', component: () => import('./views/PartyMembersView.vue') },
   { name: 'party-transfers', path: 'party/transfers', title: 'menu.partyTransfers', icon: 'Sort', group: 'party', permission: 'party:read', component: () => import('./views/PartyTransfersView.vue') },
+  { name: 'party-activities', path: 'party/activities', title: 'menu.partyActivities', icon: 'Calendar', group: 'party', permission: 'party:read', component: () => import('./views/PartyActivitiesView.vue') },
+  { name: 'party-posts', path: 'party/posts', title: 'menu.partyPosts', icon: 'Flag', group: 'party', permission: 'party:read', component: () => import('./views/PartyPostsView.vue') },
+  { name: 'party-points', path: 'party/points', title: 'menu.partyPoints', icon: 'Coin', group: 'party', permission: 'party:read', component: () => import('./views/PartyPointsView.vue') },
   // Verification tasks from the hub's matches, worked by streets, communities and grids: outside the brain group.
   { name: 'verification-tasks', path: 'verification-tasks', title: 'menu.verificationTasks', icon: 'Finished', permission: 'task:verify', component: () => import('./views/VerificationTasksView.vue') },
   { name: 'people', path: 'people', title: 'menu.people', icon: 'User', permission: 'people:read', component: () => import('./views/PeopleView.vue') },

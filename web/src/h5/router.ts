@@ -55,6 +55,11 @@ export const router = createRouter({
     // 核查任务: the grid worker's verification tasks from the Red Brain's record linkage.
     { path: '/tasks', name: 'tasks', component: () => import('./views/TasksView.vue'), meta: { permission: 'task:verify', title: 'h5.tasks' } },
     { path: '/tasks/:id(\\d+)', name: 'task', component: () => import('./views/TaskView.vue'), meta: { permission: 'task:verify', title: 'h5.tasks' } },
+    // 智慧党建 for members: my organisation, activities and points; the activity's QR code opens /party/checkin?token=…
+    { path: '/party', name: 'party', component: () => import('./views/PartyView.vue'), meta: { title: 'partyH5.title' } },
+    { path: '/party/points', name: 'party-points', component: () => import('./views/PartyPointsView.vue'), meta: { title: 'partyH5.ledger' } },
+    { path: '/party/posts', name: 'party-posts', component: () => import('./views/PartyPostsView.vue'), meta: { title: 'partyH5.posts' } },
+    { path: '/party/checkin', name: 'party-checkin', component: () => import('./views/PartyCheckinView.vue'), meta: { title: 'partyH5.checkinTitle' } },
     { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'wishH5.messages' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

@@ -3,6 +3,7 @@ import type { Executor } from '../../core/db.js';
 import type { DemoContext } from '../../core/module.js';
 import { nameInitials } from '../../core/pinyin.js';
 import { birthDate, personName, rng, syntheticIdNumber, syntheticPhone } from '../../seed/random.js';
+import { seedPartyActivities } from './seed-activities.js';
 import { PARTY_ORG_KINDS, type MemberStatus } from './tables.js';
 
 /**
@@ -119,5 +120,5 @@ export async function seedParty(tx: Executor, demo: DemoContext) {
       requested_at: new Date(SEED_DAY - 2 * DAY),
     }).execute();
   }
-  return { partyMembers: rows.length, partyTransfers: transfers.length };
+  return { partyMembers: rows.length, partyTransfers: transfers.length, ...await seedPartyActivities(tx, demo) };
 }

@@ -27,9 +27,54 @@ export interface PartyTransfersTable {
   requested_by: number | null; requested_at: Stamp; decided_by: number | null; decided_at: Timestamp | null; decision_note: string | null;
 }
 
+export const ACTIVITY_KINDS = ['general_meeting', 'committee_meeting', 'group_meeting', 'lecture', 'theme_day'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export const ACTIVITY_KIND_NAMES: Record<ActivityKind, string> = {
+  general_meeting: '支部党员大会', committee_meeting: '支委会', group_meeting: '党小组会', lecture: '党课', theme_day: '主题党日',
+};
+
+export const POINT_RULES = ['wish_fulfilled', 'station_service', 'verification_task', 'activity_attendance', 'volunteer_hours'] as const;
+export type PointRule = (typeof POINT_RULES)[number];
+export const POINT_SOURCES = ['wish', 'station_service', 'verification_task', 'activity', 'volunteer'] as const;
+export type PointSource = (typeof POINT_SOURCES)[number];
+export const POINT_SOURCE_NAMES: Record<PointSource, string> = {
+  wish: '微心愿', station_service: '站点服务', verification_task: '核查任务', activity: '组织生活', volunteer: '志愿服务',
+};
+
+export interface PartyActivitiesTable {
+  id: Id; organisation_id: number; kind: ActivityKind; topic: string; place: string; starts_at: Timestamp; ends_at: Timestamp;
+  minutes: string | null; created_by: number | null; reminded_at: Timestamp | null; created_at: Stamp; updated_at: Stamp;
+}
+export interface PartyActivityInviteesTable { activity_id: number; member_id: number }
+export interface PartyActivityPhotosTable { activity_id: number; file_id: number; sort: Generated<number> }
+export interface PartyAttendanceTable { id: Id; activity_id: number; member_id: number; checked_in_at: Stamp; via: Generated<'qr' | 'recorded'> }
+export interface PartyPointRulesTable {
+  code: PointRule; name: string; points: number; per: Generated<'event' | 'hour'>; active: Generated<boolean>; updated_by: number | null; updated_at: Stamp;
+}
+export interface PartyPointsTable {
+  id: Id; member_id: number; rule_code: PointRule; source_kind: PointSource; source_id: number; points: number; note: string; created_at: Stamp;
+}
+
+export interface PartyVolunteerPostsTable {
+  id: Id; organisation_id: number; title: string; description: Generated<string>; place: string; starts_on: string; ends_on: string; slots: number;
+  status: Generated<'open' | 'closed'>; created_by: number | null; created_at: Stamp;
+}
+export interface PartyVolunteerOffersTable {
+  id: Id; post_id: number; member_id: number; note: string | null; status: Generated<'pending' | 'accepted' | 'declined'>; created_at: Stamp;
+  decided_by: number | null; decided_at: Timestamp | null;
+}
+
 declare module '../../core/schema.js' {
   interface Database {
     party_members: PartyMembersTable;
     party_transfers: PartyTransfersTable;
+    party_activities: PartyActivitiesTable;
+    party_activity_invitees: PartyActivityInviteesTable;
+    party_activity_photos: PartyActivityPhotosTable;
+    party_attendance: PartyAttendanceTable;
+    party_point_rules: PartyPointRulesTable;
+    party_points: PartyPointsTable;
+    party_volunteer_posts: PartyVolunteerPostsTable;
+    party_volunteer_offers: PartyVolunteerOffersTable;
   }
 }
