@@ -11,12 +11,9 @@
  * Prints per endpoint: the naive count's median ms, the served p50 / p95 / max ms of one caller, req/s under
  * load, and naive ÷ served p50.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { openDb } from '../server/src/core/db.js';
 import { migrate } from '../server/src/core/migrate.js';
 import { PANELS, type PanelName } from '../server/src/modules/cockpit/panels.js';
@@ -24,8 +21,8 @@ import type { CockpitLevel, CockpitRegion } from '../server/src/modules/cockpit/
 import { ROLES } from '../server/src/modules/index.js';
 import { syncRoles } from '../server/src/modules/people/accounts.js';
 import { seed } from '../server/src/seed/seed.js';
+import { load, startServer } from './lib/server.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 30);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -38,8 +35,6 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 async function main() {
-  const children: ChildProcess[] = [];
-  process.on('exit', () => children.forEach((c) => c.exitCode == null && c.kill('SIGKILL')));
   const given = process.env.BENCH_DATA_DIR;
   const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'redcom-bench-cockpit-'));
 
@@ -76,16 +71,11 @@ async function main() {
     await dbh.close();
   }
 
-  // 2. The server in its own process; the district's population count is warmed by its worker.
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_DIST: '/nonexistent', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-  delete env.DATABASE_URL;
-  delete env.NODE_ENV;
-  const server = start(process.execPath, [path.join(ROOT, 'bin/redcom.mjs'), 'serve'], env, children);
+  // 2. The server in its own process (bench/lib/server.ts); the district's population count is warmed by its worker.
   const rows: { endpoint: string; naive: number; cold: number; p50: number; p95: number; max: number; rps: number }[] = [];
+  const server = await startServer({ dataDir });
+  const base = server.base;
   try {
-    await waitHealthy(base, server.proc, server.stderr);
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'Demo@1234' }) });
     const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
     const once = async (url: string) => {
@@ -105,14 +95,13 @@ async function main() {
         const times: number[] = [];
         for (let i = 0; i < SEQUENTIAL; i++) times.push(await once(url));
         times.sort((a, b) => a - b);
-        const load = await autocannon({ url, headers, connections: CONNECTIONS, duration: SECONDS });
-        if (load.non2xx || load.errors) throw new Error(`${url}: ${load.non2xx} non-2xx, ${load.errors} errors under load`);
+        const loaded = await load(url, { headers, connections: CONNECTIONS, seconds: SECONDS });
         await new Promise((res) => setTimeout(res, 500)); // let the load's last requests drain before the next endpoint's first
-        rows.push({ endpoint: `${r.level} (${r.name}) ${panel}`, naive: naive.get(`${r.level}/${panel}`)!, cold, p50: pct(times, 0.5), p95: pct(times, 0.95), max: times.at(-1)!, rps: load.requests.average });
+        rows.push({ endpoint: `${r.level} (${r.name}) ${panel}`, naive: naive.get(`${r.level}/${panel}`)!, cold, p50: pct(times, 0.5), p95: pct(times, 0.95), max: times.at(-1)!, rps: loaded.rps });
       }
     }
   } finally {
-    await stop(server.proc);
+    await server.stop();
     if (!given && process.env.BENCH_KEEP !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
   }
 
@@ -122,43 +111,6 @@ async function main() {
   for (const r of rows) console.log(`| ${r.endpoint} | ${ms(r.naive)} | ${ms(r.cold)} | ${ms(r.p50)} / ${ms(r.p95)} / ${ms(r.max)} | ${r.rps.toFixed(0)} | ${(r.naive / r.p50).toFixed(1)}× |`);
   const worst = Math.max(...rows.map((r) => r.p95));
   console.log(`\nslowest p95: ${ms(worst)} ms — ${worst < 200 ? 'every panel under 200 ms' : 'OVER the 200 ms budget'}`);
-}
-
-async function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
-  });
-}
-
-/** A child process whose stderr is kept (the last 4 KB) for the error message if it dies. */
-function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, children: ChildProcess[]) {
-  const proc = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(proc);
-  const stderr = { text: '' };
-  proc.stderr!.on('data', (d: Buffer) => { stderr.text = (stderr.text + d.toString()).slice(-4096); });
-  return { proc, stderr };
-}
-
-async function waitHealthy(base: string, proc: ChildProcess, stderr: { text: string }) {
-  const until = Date.now() + 180_000;
-  while (Date.now() < until) {
-    if (proc.exitCode != null) throw new Error(`server exited with ${proc.exitCode}:\n${stderr.text}`);
-    try { if ((await fetch(`${base}/api/health`)).ok) return; } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server did not answer /api/health within 180 s:\n${stderr.text}`);
-}
-
-/** SIGTERM, then wait: the server closes PGlite cleanly before it exits. */
-function stop(proc: ChildProcess) {
-  if (proc.exitCode != null || proc.signalCode != null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const force = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-    proc.once('exit', () => { clearTimeout(force); resolve(); });
-    proc.kill('SIGTERM');
-  });
 }
 
 await main();

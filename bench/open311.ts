@@ -9,18 +9,12 @@
  *     bookings of adjacent slots of the same room as the throughput baseline.
  *   npm run bench:open311               # PGlite in a temporary DATA_DIR
  *   BENCH_PG=1 npm run bench:open311    # a throwaway PostgreSQL database (BENCH_PG_URL, default postgres://root@127.0.0.1:5432/postgres)
- *   BENCH_SECONDS, BENCH_CONNECTIONS (32), BENCH_REQUESTS (10000), BENCH_RACE_ROUNDS (5), BENCH_SEQUENTIAL (100); BENCH_KEEP=1 keeps the data.
+ *   BENCH_SECONDS, BENCH_CONNECTIONS (32), BENCH_REQUESTS (10000), BENCH_RACE_ROUNDS (5), BENCH_SEQUENTIAL (100); BENCH_KEEP=1 keeps the data;
+ *   BENCH_RESPONSE_CACHE=on serves the reads from the response cache (off by default: the queries are what is measured here).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import autocannon from 'autocannon';
-import Fastify from 'fastify';
 import { sql, type Insertable } from 'kysely';
-import pg from 'pg';
-import { openDb, type DbHandle } from '../server/src/core/db.js';
+import type { DbHandle } from '../server/src/core/db.js';
 import { migrate } from '../server/src/core/migrate.js';
 import { syncRoles } from '../server/src/modules/people/accounts.js';
 import { ROLES } from '../server/src/modules/index.js';
@@ -28,8 +22,7 @@ import { OPEN_STATUSES } from '../server/src/modules/property/requests-policy.js
 import type { RequestStatus, ServiceRequestsTable } from '../server/src/modules/property/requests-tables.js';
 import { newToken } from '../server/src/modules/property/service-requests.js';
 import { seed } from '../server/src/seed/seed.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
+import { load as loadUrl, pct, prepareData, startBare, startServer } from './lib/server.js';
 
 async function main() {
   const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -40,51 +33,26 @@ async function main() {
   const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 100);
   const LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
   const onPg = process.env.BENCH_PG === '1';
-  const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
-  const keep = process.env.BENCH_KEEP === '1';
 
-  const children: ChildProcess[] = [];
-  process.on('exit', () => children.forEach((c) => c.exitCode == null && c.kill('SIGKILL')));
+  // 1. Seed the demo and bring service_requests to TARGET (bench/lib/server.ts: a PGlite DATA_DIR or a throwaway PostgreSQL database).
+  let t0 = performance.now();
+  let counts!: Awaited<ReturnType<typeof plantRequests>>;
+  const data = await prepareData(onPg ? 'postgres' : 'pglite', 'open311', async (dbh) => {
+    await migrate(dbh.db);
+    await syncRoles(dbh.db, ROLES);
+    await seed(dbh.db, 'demo');
+    counts = await plantRequests(dbh, TARGET);
+  });
+  const prepSeconds = (performance.now() - t0) / 1000;
 
-  // Where the server's data lives: a temporary PGlite DATA_DIR, or a database made for this run.
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redcom-bench-open311-'));
-  let databaseUrl: string | undefined;
-  const dbName = `redcom_bench_open311_${process.pid}`;
-  if (onPg) {
-    await adminQuery(PG_ADMIN, `create database ${dbName}`);
-    const u = new URL(PG_ADMIN); u.pathname = `/${dbName}`;
-    databaseUrl = u.toString();
-  }
-
+  // 2. The two server processes: `redcom serve` and the bare route. The response cache is off unless
+  //    BENCH_RESPONSE_CACHE=on, so that what is measured is the Open311 queries at 10,000 requests.
+  t0 = performance.now();
+  const server = await startServer(data, { LOG_LEVEL, RESPONSE_CACHE: process.env.BENCH_RESPONSE_CACHE === 'on' ? 'on' : 'off' });
+  const bare = await startBare();
+  const base = server.base, bareUrl = bare.base;
+  const startSeconds = (performance.now() - t0) / 1000;
   try {
-    // 1. Seed the demo and bring service_requests to TARGET, then close: PGlite's directory has one owner at a time.
-    let t0 = performance.now();
-    const dbh = await openDb({ databaseUrl, dataDir: databaseUrl ? undefined : dataDir, onPoolError: () => {} });
-    let counts: Record<string, number>;
-    try {
-      await migrate(dbh.db);
-      await syncRoles(dbh.db, ROLES);
-      await seed(dbh.db, 'demo');
-      counts = await plantRequests(dbh, TARGET);
-    } finally {
-      await dbh.close();
-    }
-    const prepSeconds = (performance.now() - t0) / 1000;
-
-    // 2. The two server processes.
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_DIST: '/nonexistent', LOG_LEVEL };
-    delete env.DATABASE_URL;
-    delete env.NODE_ENV;
-    if (databaseUrl) env.DATABASE_URL = databaseUrl;
-    const server = start(process.execPath, [path.join(ROOT, 'bin/redcom.mjs'), 'serve'], env, children);
-    const bareProc = start(process.execPath, [path.join(ROOT, 'bin/tsx-run.mjs'), path.join(ROOT, 'bench/open311.ts'), '--bare'], { ...process.env }, children).proc;
-    t0 = performance.now();
-    const bareUrl = `${(await firstLine(bareProc)).trim()}/bare`;
-    await waitHealthy(base, server.proc, server.stderr);
-    const startSeconds = (performance.now() - t0) / 1000;
-
     // 3. Open311 reads. The cases' parameters come from the data: the busiest category and a start 30 days back.
     const json = async (url: string, init?: RequestInit) => {
       const r = await fetch(url, init);
@@ -98,14 +66,10 @@ async function main() {
     const since = new Date(Date.now() - 30 * 86400_000).toISOString().slice(0, 10);
     const one = all[Math.floor(all.length / 2)].service_request_id;
 
-    const load = async (url: string) => {
-      const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, timeout: 30 });
-      if (r.non2xx || r.errors || r.timeouts) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
-      return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
-    };
+    const load = (url: string) => loadUrl(url, { connections: CONNECTIONS, seconds: SECONDS });
     // A short warm-up so the first measured case does not pay for the JIT and cold caches.
-    await autocannon({ url: `${base}/open311/v2/requests.json?status=open`, connections: CONNECTIONS, duration: 3 });
-    await autocannon({ url: bareUrl, connections: CONNECTIONS, duration: 2 });
+    await loadUrl(`${base}/open311/v2/requests.json?status=open`, { connections: CONNECTIONS, seconds: 3 });
+    await loadUrl(bareUrl, { connections: CONNECTIONS, seconds: 2 });
 
     const baseline = await load(bareUrl);
     const cases: [string, string][] = [
@@ -180,8 +144,8 @@ async function main() {
     }
     const seqWall = performance.now() - seqStart;
 
-    await stop(server.proc);
-    await stop(bareProc);
+    await server.stop();
+    await bare.stop();
 
     // 5. The report.
     const kind = onPg ? 'postgres' : 'pglite';
@@ -204,12 +168,9 @@ async function main() {
       + `= ${(pct(raceMs, 0.5) / RACERS).toFixed(1)} ms a request, vs ${seqMean.toFixed(1)} ms a sequential booking (ratio ${(pct(raceMs, 0.5) / RACERS / seqMean).toFixed(2)})`);
     if (exact !== races.length) process.exitCode = 1;
   } finally {
-    for (const c of children) if (c.exitCode == null) await stop(c);
-    if (keep) console.log(`\nkept: ${databaseUrl ? `${databaseUrl} (files: ${dataDir})` : dataDir}`);
-    else {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      if (onPg) await adminQuery(PG_ADMIN, `drop database if exists ${dbName} with (force)`);
-    }
+    await server.stop();
+    await bare.stop();
+    await data.cleanup();
   }
 }
 
@@ -335,65 +296,5 @@ function mulberry32(seed: number) {
 }
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
-async function adminQuery(url: string, text: string) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try { await c.query(text); } finally { await c.end(); }
-}
-
-async function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
-  });
-}
-
-/** A child process whose stderr is kept (the last 4 KB) for the error message if it dies. */
-function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, children: ChildProcess[]) {
-  const proc = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(proc);
-  const stderr = { text: '' };
-  proc.stderr!.on('data', (d: Buffer) => { stderr.text = (stderr.text + d.toString()).slice(-4096); });
-  return { proc, stderr };
-}
-
-function firstLine(proc: ChildProcess) {
-  return new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(out.split('\n')[0]); });
-    proc.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
-  });
-}
-
-async function waitHealthy(base: string, proc: ChildProcess, stderr: { text: string }) {
-  const until = Date.now() + 180_000;
-  while (Date.now() < until) {
-    if (proc.exitCode != null) throw new Error(`server exited with ${proc.exitCode}:\n${stderr.text}`);
-    try { if ((await fetch(`${base}/api/health`)).ok) return; } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server did not answer /api/health within 180 s:\n${stderr.text}`);
-}
-
-/** SIGTERM, then wait: the server closes PGlite cleanly before it exits. */
-function stop(proc: ChildProcess) {
-  if (proc.exitCode != null || proc.signalCode != null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const force = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-    proc.once('exit', () => { clearTimeout(force); resolve(); });
-    proc.kill('SIGTERM');
-  });
-}
-
-// The baseline process: `bench/open311.ts --bare` serves one route with a 20-row page and prints its URL.
-if (process.argv.includes('--bare')) {
-  const bare = Fastify();
-  const sample = { items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: '张三', phone: '138****5678', address: '鹿鸣社区 橡树湾 1幢 1单元 101室' })), total: 20, page: 1, pageSize: 20 };
-  bare.get('/bare', async () => sample);
-  console.log(await bare.listen({ port: 0, host: '127.0.0.1' }));
-} else {
-  await main();
-}
+await main();

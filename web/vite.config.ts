@@ -32,12 +32,28 @@ function multiPageFallback(): Plugin {
   };
 }
 
+/**
+ * Vant's icon font lists a copy on at.alicdn.com after its inline (data:) one; drop it, so the H5 never
+ * reaches a third-party host and passes the server's Content-Security-Policy (font-src 'self' data:).
+ */
+function dropVantFontCdn(): Plugin {
+  return {
+    name: 'redcom-vant-font-cdn',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]vant[\\/].*\.css$/.test(id.split('?')[0]) || !code.includes('at.alicdn.com')) return null;
+      return { code: code.replace(/,\s*url\((["']?)\/\/at\.alicdn\.com[^)]*\)\s*format\((["'])woff\2\)/g, ''), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   root: here('.'),
   base: '/',
   publicDir: here('./public'),
   plugins: [
     multiPageFallback(),
+    dropVantFontCdn(),
     vue(),
     Components({
       dirs: [],

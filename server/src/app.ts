@@ -22,6 +22,11 @@ import { diskStore, MAX_IMAGE_BYTES, type FileStore } from './core/files.js';
 import { declaresSuccess, systemResponses } from './core/response.js';
 import { migrationFiles, readiness } from './core/migrate.js';
 import { createMetrics, installMetrics, type Metrics } from './core/metrics.js';
+import { installResponseCache } from './core/response-cache.js';
+import { invalidatePublicPagesOnEvents } from './modules/public-pages.js';
+import { installReadYourWrites } from './core/read-replica.js';
+import { applySecurityHeaders, installSecurityHeaders } from './core/security-headers.js';
+import { installRateLimits } from './core/rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,10 +59,12 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     // X-Forwarded-For is believed only from the configured proxies (TRUST_PROXY); otherwise the peer is the client.
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
-    bodyLimit: 1024 * 1024,
+    // JSON bodies: the largest a form sends is a list of 10,000 ids (~80 kB). Files come as multipart,
+    // bounded per route by readMultipart (10 MB an image or sheet); webhooks set their own bodyLimit.
+    bodyLimit: 256 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
-    frameworkErrors,
+    frameworkErrors: (err, req, reply) => { applySecurityHeaders(req.raw, reply.raw); return frameworkErrors(err, req, reply); },
   });
   app.decorate('dbh', dbh);
   app.decorate('config', config);
@@ -86,13 +93,20 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
     });
   }
 
+  // First, so that responses refused by any later hook (auth, CSRF, limits) carry the headers too.
+  await installSecurityHeaders(app);
   // The secret signs the visitor cookie (view counts); the same on every instance.
   await app.register(cookie, { secret: config.cookieSecret ?? await sharedSecret(dbh.db, 'cookie') });
   await app.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: 9 } });
   installErrorHandling(app);
   installMetrics(app, config, app.metrics);
+  installReadYourWrites(app, config.replicaStickySeconds);
   installAuth(app, dbh.db);
   installInputGuard(app);
+  // Before the modules' routes: it wraps the public GETs that declare `responseCache`.
+  installResponseCache(app, config.responseCache);
+  await invalidatePublicPagesOnEvents(app);
+  await installRateLimits(app);
 
   await app.register(swagger, {
     openapi: {

@@ -7,6 +7,12 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /** DATABASE_REPLICA_URL: a streaming replica for the cockpit's aggregates and the public reads; unset: everything reads the primary. */
+  databaseReplicaUrl?: string;
+  /** REPLICA_STICKY_SECONDS: after a write, that caller's reads stay on the primary this long (read-your-writes across replica lag). */
+  replicaStickySeconds: number;
+  /** SWEEP_EVERY_MS: one interval for every background sweep (tests); unset: each sweep's own. */
+  sweepEveryMs?: number;
   production: boolean;
   /** Where the built web apps are served from. */
   webDist: string;
@@ -23,6 +29,10 @@ export interface Config {
   secretKey?: string;
   /** METRICS_TOKEN: the bearer token /metrics asks for; unset in production: /metrics is not served. */
   metricsToken?: string;
+  /** RATE_LIMIT_PUBLIC_PER_MIN: requests a minute one client address may make to the public API; 0: no limit (benchmarks from one address). */
+  rateLimitPublicPerMin: number;
+  /** RESPONSE_CACHE=off: public pages are computed on every request (core/response-cache.ts; for measuring the uncached path). */
+  responseCache: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,6 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseReplicaUrl: env.DATABASE_REPLICA_URL || undefined,
+    replicaStickySeconds: Number(env.REPLICA_STICKY_SECONDS ?? 10),
+    sweepEveryMs: env.SWEEP_EVERY_MS ? Number(env.SWEEP_EVERY_MS) : undefined,
     production: env.NODE_ENV === 'production',
     webDist: path.resolve(env.WEB_DIST ?? path.join(import.meta.dirname, '../../web/dist')),
     sessionTtlHours: Number(env.SESSION_TTL_HOURS ?? 12),
@@ -41,7 +54,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechatOaAppId: env.WECHAT_OA_APPID || undefined,
     secretKey: env.REDCOM_SECRET_KEY || undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
+    rateLimitPublicPerMin: parseLimit('RATE_LIMIT_PUBLIC_PER_MIN', env.RATE_LIMIT_PUBLIC_PER_MIN, 600),
+    responseCache: env.RESPONSE_CACHE !== 'off',
   };
+}
+
+/** A non-negative whole number from the environment; a typo stops the start rather than silently lifting a limit. */
+function parseLimit(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value.trim())) throw new Error(`${name}: "${value}" is not a whole number (0 turns the limit off)`);
+  return Number(value);
 }
 
 /** "10.0.0.1, 10.1.0.0/16, loopback" → entries for Fastify's trustProxy; a typo stops the start, never trusts everyone. */

@@ -39,6 +39,7 @@ describe('health and metrics', () => {
     for (const id of [1, 2, 3]) await t.app.inject({ url: `/api/public/wishes/${id}` });
     await t.app.inject({ url: '/api/public/wishes?pageSize=20' });
     await t.app.inject({ url: '/api/public/wishes?pageSize=20' });
+    await t.app.inject({ url: '/api/public/wishes?pageSize=20&page=2' });
     await t.app.inject({ url: '/api/people?pageSize=5', headers: bearer(token) });
     await t.app.inject({ url: '/api/no-such-thing' });
     const res = await t.app.inject({ url: '/metrics' });
@@ -54,7 +55,9 @@ describe('health and metrics', () => {
     for (const state of ['in_use', 'idle', 'waiting']) expect(metric(text, new RegExp(`^redcom_db_connections\\{state="${state}"\\} \\d+$`))).toBeTruthy();
     expect(metric(text, /^redcom_nodejs_eventloop_lag_seconds \d/)).toBeTruthy();
     expect(metric(text, /^redcom_event_subscribers\{channel="[^"]+"\} [1-9]/)).toBeTruthy();
-    // The wall's second identical page came from its cache.
+    // The wall's second identical page came from the response cache; its page 2 from the computed wall order.
+    expect(Number(metric(text, /^redcom_cache_lookups_total\{cache="response_wishes",result="hit"\}/)?.split(' ')[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(metric(text, /^redcom_cache_lookups_total\{cache="response_wishes",result="miss"\}/)?.split(' ')[1])).toBeGreaterThanOrEqual(1);
     expect(Number(metric(text, /^redcom_cache_lookups_total\{cache="public_wall",result="hit"\}/)?.split(' ')[1])).toBeGreaterThanOrEqual(1);
     expect(Number(metric(text, /^redcom_cache_lookups_total\{cache="public_wall",result="miss"\}/)?.split(' ')[1])).toBeGreaterThanOrEqual(1);
   });

@@ -94,7 +94,7 @@ describe('response schemas', () => {
 function sampleWish() {
   return {
     id: 1, code: 'XY000001', seasonId: 1, title: 't', story: 's', category: 'goods', categoryName: '物质', targetGroup: 'elder', targetGroupName: '独居老人',
-    estimatedValue: 10, status: 'published', statusName: '待认领', beneficiary: '王某', communityId: 1, communityName: 'c', claimerName: null,
+    estimatedValue: 10, status: 'published', statusName: '待认领', beneficiary: '王某', communityId: 1, communityName: 'c', claimerName: null, claimerPartyMember: false,
     publishedAt: new Date(), claimedAt: null, fulfilledAt: null, confirmedAt: null, rating: null, thanks: null, viewCount: 0, photos: [],
     timeline: [{ id: 1, kind: 'submitted', at: new Date(), channel: 'visit' }], reviewStatus: 'approved',
   };

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idCheckChar } from '../../server/src/core/identity.js';
+import { activityToken } from '../../server/src/modules/party/checkin-token.js';
 import { bearer, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
 import { jpegWithGps, multipart } from '../helpers/multipart.js';
 
@@ -336,6 +337,15 @@ const ROUTES: Record<string, Entry> = {
       const b = res.json();
       const out = b.scope?.id === a.scopeRegionId ? [] : [`scope ${b.scope?.id} is not the account's`];
       return [...out, ...(await listIn('regions', { items: (x) => x.breakdown })(res, a))];
+    },
+  })],
+  'GET /api/cockpit/map': () => [show({
+    url: '/api/cockpit/map',
+    check: async (res, a) => {
+      const b = res.json();
+      const regions = [...b.regions.map((r: any) => r.id), ...b.geo.features.map((f: any) => f.properties.id)];
+      const places = b.points.map((p: any) => p.communityId ?? p.streetId).filter((id: number | null) => id != null);
+      return [...await listIn('regions', { items: () => regions.map((id: number) => ({ id })) })(res, a), ...await listIn('regions', { items: () => places.map((id: number) => ({ id })) })(res, a)];
     },
   })],
   'GET /api/cockpit/wishes': () => [show({ url: `/api/cockpit/wishes?seasonId=${F.currentSeason}`, check: listIn('regions', { idKey: 'communityId', rel: 'line' }) })],
@@ -983,6 +993,56 @@ const ROUTES: Record<string, Entry> = {
   'POST /api/party/transfers/:id/reject': forZone((z) => [refuse({
     url: `/api/party/transfers/${PF[z.key].rejectMe}/reject`, payload: { note: '越界退回' }, rows: () => row('party_transfers', PF[z.key].rejectMe), control: { as: z.owner },
   })]),
+  // organisation life and points (fixtures: PA, in buildPartyFixtures); a member of the zone's organisation attends its activity
+  'GET /api/party/activities': (a) => [
+    show({ url: '/api/party/activities?pageSize=100', check: activitiesIn }),
+    ...(a.zone ? [show({ url: `/api/party/activities?organisationId=${Z(a).org}&pageSize=100`, check: activitiesIn })] : []),
+  ],
+  'POST /api/party/activities': forZone((z) => [refuse({
+    url: '/api/party/activities', payload: { organisationId: z.org, kind: 'lecture', topic: `越界党课${z.key}`, place: '会议室', startsAt: '2026-12-01T09:00:00+08:00', endsAt: '2026-12-01T10:30:00+08:00' },
+    rows: rowsWhere('party_activities', 'topic', `越界党课${z.key}`), control: { as: z.owner },
+  })]),
+  'GET /api/party/activities/stats': () => [show({
+    url: '/api/party/activities/stats',
+    check: async (res, a) => [
+      ...await listIn('organisations', { items: (b) => b.organisations })(res, a),
+      ...await partyMembersIn(() => res.json().members.map((m: any) => m.id), false)(res, a),
+    ],
+  })],
+  'GET /api/party/activities/stats.xlsx': forZone((z) => [
+    refuse({ url: `/api/party/activities/stats.xlsx?organisationId=${z.org}` }),
+    show({ url: '/api/party/activities/stats.xlsx', check: async (res, a) => partyMembersIn(() => [], false, (await sheetRows(res)).map((r) => Number(r[0])))(res, a) }),
+  ]),
+  'GET /api/party/activities/:id': (a) => (!a.zone ? NA_DISTRICT : PA[a.zone].attendees.has(a.id) ? ATTENDS : [refuse({ url: `/api/party/activities/${PA[a.zone].activity}` })]),
+  'POST /api/party/activities/:id/minutes': forZone((z) => [refuse({
+    url: `/api/party/activities/${PA[z.key].activity}/minutes`, payload: { minutes: '越界记录' }, rows: () => row('party_activities', PA[z.key].activity), control: { as: z.owner },
+  })]),
+  'POST /api/party/activities/:id/photos': forZone((z) => [refuse({
+    url: `/api/party/activities/${PA[z.key].activity}/photos`, form: F.photoForm, rows: rowsWhere('party_activity_photos', 'activity_id', PA[z.key].activity), control: { as: z.owner },
+  })]),
+  'POST /api/party/activities/:id/checkin': (a) => (!a.zone ? NA_DISTRICT : PA[a.zone].attendees.has(a.id) ? ATTENDS : [refuse({
+    url: `/api/party/activities/${PA[a.zone].activity}/checkin`, payload: { token: PA[a.zone].token }, rows: rowsWhere('party_attendance', 'activity_id', PA[a.zone].activity),
+  })]),
+  'GET /api/party/me': () => 'the caller\'s own member record, found by the account\'s person',
+  'GET /api/party/members/:id/points': forZone((z) => [refuse({ url: `/api/party/members/${PF[z.key].member}/points` })]),
+  'GET /api/party/points/rankings': (a) => [
+    show({ url: '/api/party/points/rankings?by=member', check: partyMembersIn((b) => b.items.map((m: any) => m.id), false) }),
+    ...(a.zone ? [refuse({ url: `/api/party/points/rankings?by=organisation&organisationId=${Z(a).org}` })] : []),
+  ],
+  'GET /api/party/points/rankings.xlsx': forZone((z) => [refuse({ url: `/api/party/points/rankings.xlsx?by=member&organisationId=${z.org}` })]),
+  'GET /api/party/points/rules': () => 'the district\'s points rules: the same for every reader, no regional data',
+  'GET /api/party/posts': () => [show({ url: '/api/party/posts?pageSize=100', check: postsIn })],
+  'POST /api/party/posts': forZone((z) => [refuse({
+    url: '/api/party/posts', payload: { organisationId: z.org, title: `越界岗位${z.key}`, place: '卡口', startsOn: '2026-12-01', endsOn: '2026-12-31', slots: 3 },
+    rows: rowsWhere('party_volunteer_posts', 'title', `越界岗位${z.key}`), control: { as: z.owner },
+  })]),
+  'POST /api/party/posts/:id/volunteer': () => 'open posts are district-wide: any party member may volunteer for any of them, and the offer is the caller\'s own member record\'s',
+  'POST /api/party/offers/:id/decide': forZone((z) => [refuse({
+    url: `/api/party/offers/${PA[z.key].offer}/decide`, payload: { decision: 'accepted' }, rows: () => row('party_volunteer_offers', PA[z.key].offer), control: { as: z.owner },
+  })]),
+  'PUT /api/party/points/rules': (a) => (a.zone
+    ? [refuse({ url: '/api/party/points/rules', payload: { rules: [{ code: 'wish_fulfilled', points: 50 }] }, rows: async () => q`select * from party_point_rules order by code`, control: { as: 'admin' } })]
+    : 'the district admin sets the district\'s rules'),
 };
 
 /**
@@ -1014,6 +1074,48 @@ async function buildPartyFixtures() {
     };
   }
 }
+/** Per zone: an activity of the zone's organisation with sign-in open, its QR token, and the accounts whose member record attends it. */
+const PA = {} as Record<ZoneKey, { activity: number; token: string; attendees: Set<number>; offer: number }>;
+const ATTENDS = 'the account\'s person is a member of the zone\'s organisation: the activity is theirs';
+async function buildActivityFixtures() {
+  for (const key of ['LMY', 'JLH', 'KC'] as ZoneKey[]) {
+    const z = F.zones[key];
+    const { id } = await db().insertInto('party_activities').values({
+      organisation_id: z.org, kind: 'theme_day', topic: `范围测试主题党日${key}`, place: '党群服务站',
+      starts_at: new Date(Date.now() - 10 * 60_000), ends_at: new Date(Date.now() + 3 * 3600_000),
+    }).returning('id').executeTakeFirstOrThrow();
+    const attendees = await q<{ id: number }>`select a.id from accounts a join party_members m on m.person_id = a.person_id join organisations mo on mo.id = m.organisation_id
+      join organisations o on o.id = ${z.org} where mo.path like o.path || '%'`;
+    const post = await db().insertInto('party_volunteer_posts').values({ organisation_id: z.org, title: `范围测试岗位${key}`, place: '卡口', starts_on: today(), ends_on: inDays(30), slots: 5 })
+      .returning('id').executeTakeFirstOrThrow();
+    const offer = await db().insertInto('party_volunteer_offers').values({ post_id: post.id, member_id: PF[key].member }).returning('id').executeTakeFirstOrThrow();
+    PA[key] = { activity: id, token: activityToken(t.app.secrets, id, new Date(Date.now() + 4 * 3600_000)).token, attendees: new Set(attendees.map((r) => r.id)), offer: offer.id };
+  }
+}
+/** Posts of an answer: with their offers only for the post organisation's side in scope; otherwise open, and only to a party member. */
+const postsIn = async (res: Res, a: Acct) => {
+  const items = res.json().items as { id: number; offers: unknown[] | null; status: string }[];
+  if (!items.length) return [];
+  const paths = new Map((await q<{ id: number; path: string }>`select p.id, r.path from party_volunteer_posts p join organisations o on o.id = p.organisation_id
+    join regions r on r.id = o.region_id where p.id in (${sql.join(items.map((i) => i.id))})`).map((r) => [r.id, r.path]));
+  const member = a.personId != null && (await q`select 1 from party_members where person_id = ${a.personId}`).length > 0;
+  const readable = a.perms.has('*') || a.perms.has('party:read');
+  const bad = items.filter((i) => (i.offers ? !(readable && inScope(a, paths.get(i.id))) : !(member && i.status === 'open') && !(readable && inScope(a, paths.get(i.id))))).map((i) => i.id);
+  return bad.length ? [`posts outside scope or with offers shown out of scope: ${bad.slice(0, 8).join(', ')}`] : [];
+};
+/** Activities of an answer are the caller's: its organisation's region in scope (with party:read), or the caller attends it. */
+const activitiesIn = async (res: Res, a: Acct) => {
+  const ids = (res.json().items as { id: number }[]).map((x) => x.id);
+  if (!ids.length) return [];
+  const like = `${a.scopePath}%`;
+  const readable = a.perms.has('*') || a.perms.has('party:read');
+  const ok = new Set((await q<{ id: number }>`select x.id from party_activities x join organisations o on o.id = x.organisation_id join regions r on r.id = o.region_id
+    where x.id in (${sql.join(ids)}) and ((${readable} and r.path like ${like}) or exists (select 1 from accounts acc join party_members m on m.person_id = acc.person_id
+      join organisations mo on mo.id = m.organisation_id where acc.id = ${a.id} and (mo.path like o.path || '%'
+        or exists (select 1 from party_activity_invitees i where i.activity_id = x.id and i.member_id = m.id))))`).map((r) => r.id));
+  const bad = ids.filter((id) => !ok.has(id));
+  return bad.length ? [`activities outside scope: ${bad.slice(0, 8).join(', ')}`] : [];
+};
 /** Members of an answer (or of `fromSheet`) are in the caller's scope by organisation or 双报到; with `totalIn`, the total is no more than those. */
 const partyMembersIn = (ids: (b: any) => number[], totalIn: boolean, fromSheet?: number[]) => async (res: Res, a: Acct) => {
   const b = fromSheet ? undefined : res.json();
@@ -1384,6 +1486,7 @@ async function buildFixtures(): Promise<Fixtures> {
   await buildStationFixtures();
   await buildPracticalFixtures();
   await buildPartyFixtures();
+  await buildActivityFixtures();
   return F;
 }
 

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, newPage, shot, signIn } from './browser.js';
+import { launch, newPage, shot, signIn, takeCspViolations } from './browser.js';
 
 describe('the three web apps in a real browser', () => {
   let browser: Browser;
@@ -49,12 +49,11 @@ describe('the three web apps in a real browser', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${base}/screen/`);
     await signIn(page, 'admin');
-    const panel = page.getByTestId('overview-panel');
-    await panel.waitFor();
+    const persons = page.getByTestId('num-overview-persons');
+    await persons.waitFor();
     const overview = await (await page.request.get(`${base}/api/cockpit/overview`)).json();
-    // The digit cards count up to their value, so wait for them to settle.
-    await expect.poll(async () => (await panel.textContent())?.replace(/[,\s]/g, ''), { timeout: 15_000 }).toContain(String(overview.totals.residents));
-    await page.getByTestId('chart-residents').locator('canvas').first().waitFor();
+    await expect.poll(async () => (await persons.textContent())?.replace(/[,\s]/g, ''), { timeout: 15_000 }).toBe(String(overview.totals.residents));
+    await page.getByTestId('trend-overview').locator('canvas').first().waitFor();
     await shot(page, 'screen-overview');
     expect(errors).toEqual([]);
     await page.context().close();
@@ -75,6 +74,26 @@ describe('the three web apps in a real browser', () => {
     await shot(page, 'h5-figures');
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('the Content-Security-Policy is enforced, and a violation is seen by the check every browser test ends with', async () => {
+    const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+    await page.goto(`${base}/admin/`);
+    await page.getByTestId('login-submit').waitFor();
+    // What an injected script would do: an inline <script> and an inline event handler; neither may run.
+    await page.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__inlineRan = true';
+      document.body.append(s);
+      const img = document.createElement('img');
+      img.setAttribute('onerror', 'window.__handlerRan = true');
+      img.src = '/no-such-image.png';
+      document.body.append(img);
+    });
+    await expect.poll(() => takeCspViolations().join('\n'), { timeout: 10_000 }).toContain('script-src-elem');
+    expect(await page.evaluate(() => [(window as any).__inlineRan, (window as any).__handlerRan])).toEqual([undefined, undefined]);
+    await page.context().close();
+    takeCspViolations(); // the handler's violation, if it came after the poll: caused on purpose
   });
 
   it('serves the API docs', async () => {

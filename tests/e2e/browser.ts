@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,8 +15,23 @@ export function launch(): Promise<Browser> {
   });
 }
 
+/** Content-Security-Policy violations seen by any page since the last test ended. */
+const cspViolations: string[] = [];
+// Every browser test fails on a CSP violation (the server's policy must fit the apps); pages come from newPage only.
+afterEach(() => {
+  expect(takeCspViolations(), 'Content-Security-Policy violations').toEqual([]);
+});
+/** The violations seen so far, clearing the list (for a test that causes one on purpose). */
+export const takeCspViolations = () => cspViolations.splice(0);
+
 export async function newPage(browser: Browser, opts: BrowserContextOptions): Promise<Page> {
   const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...opts });
+  await ctx.exposeBinding('__reportCspViolation', (_source, v: string) => { cspViolations.push(v); });
+  await ctx.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as any).__reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile || e.documentURI}:${e.lineNumber} ${e.sample ?? ''}`);
+    });
+  });
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
   return page;

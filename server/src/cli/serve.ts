@@ -8,6 +8,8 @@ import { seed } from '../seed/seed.js';
 import { deliverOutbox, logSenders } from '../core/notify.js';
 import { loadSecretKey } from '../core/secret-box.js';
 import { openConfiguredDb } from './open.js';
+import { scheduleSweeps } from '../core/sweeps.js';
+import { clearImportLocksAtStart } from '../core/import-lock.js';
 
 /**
  * Starts the server: migrate, sync roles, seed the demo district on first start
@@ -31,28 +33,24 @@ export async function serve(config: Config) {
     log.warn('尚无区级管理员账号 / No district admin exists yet. Create one with: npx redcom region add-root --code CODE --name 区名 (if the region tree is empty), then npx redcom user add --username NAME --role district_admin');
   }
   await purgeExpiredSessions(db);
+  if (dbh.kind === 'pglite') {
+    const stale = await clearImportLocksAtStart(db);
+    if (stale) log.warn({ stale }, 'import locks left by a process that stopped mid-import were released (nothing of those imports was written)');
+  }
 
   const app = await buildApp({ config, dbh, logger: log });
   // Background work whose state lives in the database, so a restart loses nothing:
-  // each module's sweeps (e.g. the claim clock) and outbox delivery. Safe on every instance.
+  // each module's sweeps (e.g. the claim clock) and outbox delivery, once per tick across instances (core/sweeps.ts).
   const deps = { db, bus: app.events, files: app.files, secrets: app.secrets };
   const senders = logSenders(log);
-  const every = (ms: number, what: string, fn: () => Promise<unknown>) => {
-    let running = false;
-    return setInterval(() => {
-      if (running) return;
-      running = true;
-      const end = app.metrics.sweeps.startTimer({ sweep: what });
-      fn().then(() => end({ outcome: 'ok' }), (err) => { end({ outcome: 'error' }); log.error({ err }, `${what} failed`); }).finally(() => { running = false; });
-    }, ms);
-  };
-  const timers = [
-    ...MODULES.flatMap((m) => (m.sweeps ?? []).map((s) => every(s.everyMs, `${m.name}: ${s.name}`, () => s.run(deps)))),
-    every(5_000, 'outbox delivery', () => deliverOutbox(db, senders)),
-  ];
+  const every = (ms: number) => config.sweepEveryMs ?? ms;
+  const stopSweeps = scheduleSweeps(dbh, app.metrics, log, [
+    ...MODULES.flatMap((m) => (m.sweeps ?? []).map((s) => ({ name: `${m.name}: ${s.name}`, everyMs: every(s.everyMs), run: () => s.run(deps) }))),
+    { name: 'outbox delivery', everyMs: every(5_000), run: () => deliverOutbox(db, senders) },
+  ]);
   const stops = await Promise.all(MODULES.flatMap((m) => (m.workers ?? []).map((w) => w.start(deps, log.child({ worker: `${m.name}: ${w.name}` })))));
   app.addHook('preClose', async () => {
-    timers.forEach(clearInterval);
+    await stopSweeps();
     await Promise.all(stops.map((stop) => stop()));
   });
   let closing = false;

@@ -17,7 +17,10 @@ export const fromJson = <T = unknown>(v: unknown): T => (typeof v === 'string' ?
 export type DbKind = 'pglite' | 'postgres';
 
 export interface DbHandle {
+  /** The primary: every write, and every read that must see the caller's own writes. */
   db: Db;
+  /** Where the cockpit's aggregates and the public reads go: a streaming replica when DATABASE_REPLICA_URL is set, else the same as db. */
+  readDb: Db;
   kind: DbKind;
   /** Underlying PGlite instance (PGlite only), for dumps and raw exec. */
   pglite?: PGlite;
@@ -38,12 +41,23 @@ pg.types.setTypeParser(1082, asText); // date
 
 export interface OpenDbOptions {
   databaseUrl?: string;
+  /** A read-only streaming replica of databaseUrl (PostgreSQL only). */
+  replicaUrl?: string;
   /** PGlite data directory; omitted = in memory. */
   dataDir?: string;
   /** Load a PGlite data dir tarball instead of running initdb (tests). */
   loadDataDir?: Blob;
   /** An idle pooled connection failed (server restart, admin kill); the pool replaces it. Default: log to stderr. */
   onPoolError?: (err: Error) => void;
+}
+
+/** A second pool on the replica; every transaction there is read-only, so a stray write fails instead of going to a standby. */
+function replicaDb(url: string, onPoolError?: (err: Error) => void): Db {
+  const pool = new pg.Pool({
+    connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10), application_name: 'redcom replica reads', options: '-c default_transaction_read_only=on',
+  });
+  pool.on('error', onPoolError ?? ((err) => console.error(`postgres replica: idle connection lost: ${err.message}`)));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
@@ -53,8 +67,11 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     pool.on('error', opts.onPoolError ?? ((err) => console.error(`postgres: idle connection lost: ${err.message}`)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const poolStats = () => ({ inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount });
-    return { db, kind: 'postgres', url: opts.databaseUrl, poolStats, close: () => db.destroy() };
+    const readDb = opts.replicaUrl ? replicaDb(opts.replicaUrl, opts.onPoolError) : db;
+    const close = async () => { await db.destroy(); if (readDb !== db) await readDb.destroy(); };
+    return { db, readDb, kind: 'postgres', url: opts.databaseUrl, poolStats, close };
   }
+  if (opts.replicaUrl) throw new Error('DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database has no replicas');
   let dir: string | undefined;
   if (opts.dataDir) {
     dir = path.join(opts.dataDir, 'pgdata');
@@ -72,5 +89,5 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   });
   const dialect = new PGliteDialect(pglite);
   const db = new Kysely<Database>({ dialect });
-  return { db, kind: 'pglite', pglite, poolStats: () => dialect.stats(), close: () => db.destroy() };
+  return { db, readDb: db, kind: 'pglite', pglite, poolStats: () => dialect.stats(), close: () => db.destroy() };
 }

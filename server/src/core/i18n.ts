@@ -27,6 +27,7 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   sms_code_invalid: { 'zh-CN': '验证码错误或已失效，请重新获取', en: 'The code is wrong or no longer valid; ask for a new one' },
   sms_too_soon: { 'zh-CN': '验证码发送过于频繁，请 1 分钟后再试', en: 'A code was just sent; wait a minute before asking again' },
   sms_daily_limit: { 'zh-CN': '该手机号今日获取验证码次数已达上限，请明天再试', en: 'This phone has had its codes for today; try again tomorrow' },
+  rate_limited: { 'zh-CN': '请求过于频繁，请于 {seconds} 秒后再试', en: 'Too many requests; try again in {seconds} seconds' },
   too_many_streams: { 'zh-CN': '实时连接过多，请关闭其他页面后再试', en: 'Too many live connections from this address; close other pages and retry' },
   // field messages
   required: { 'zh-CN': '必填', en: 'required' },
@@ -265,6 +266,16 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   same_org: { 'zh-CN': '转入组织与所在组织相同', en: 'is the organisation the member is already in' },
   transfer_pending: { 'zh-CN': '该党员已有一条待接收的组织关系转接', en: 'the member already has a transfer waiting' },
   transfer_decided: { 'zh-CN': '该组织关系转接已处理，不能重复处理', en: 'This transfer has already been decided' },
+  // organisation life, sign-in and points (party module)
+  activity_too_long: { 'zh-CN': '一次组织生活不超过 24 小时', en: 'an activity lasts at most 24 hours' },
+  invalid_checkin_token: { 'zh-CN': '签到二维码无效，请重新扫描活动现场的二维码', en: 'invalid sign-in code; scan the code shown at the activity' },
+  checkin_token_expired: { 'zh-CN': '签到二维码已过期', en: 'the sign-in code has expired' },
+  not_activity_member: { 'zh-CN': '您不是该活动所属党组织的党员，也未受邀参加', en: 'you are neither a member of the activity\'s organisation nor invited' },
+  activity_checkin_window: { 'zh-CN': '请在活动开始前 {minutes} 分钟至结束后 {minutes} 分钟内签到', en: 'Sign in from {minutes} minutes before the start to {minutes} minutes after the end' },
+  duplicate_rule: { 'zh-CN': '同一规则不能重复填写', en: 'a rule is listed twice' },
+  post_closed: { 'zh-CN': '该岗位已结束招募', en: 'This post no longer takes volunteers' },
+  post_full: { 'zh-CN': '该岗位名额已满', en: 'This post has no places left' },
+  offer_decided: { 'zh-CN': '该请缨已处理，不能重复处理', en: 'This offer has already been decided' },
 };
 
 export function localeOf(req: Pick<FastifyRequest, 'headers'>): Locale {

@@ -27,3 +27,12 @@ export async function withImportLock<T>(db: Db, accountId: number, kind: string,
     await db.deleteFrom('import_locks').where('account_id', '=', accountId).where('token', '=', token).execute();
   }
 }
+
+/**
+ * On PGlite only one process has the database open, so a lock found at start belongs to a process
+ * that died mid-import (kill -9, power loss); without this its account could not import for 15 minutes.
+ */
+export async function clearImportLocksAtStart(db: Db) {
+  const { numDeletedRows } = await db.deleteFrom('import_locks').executeTakeFirst();
+  return Number(numDeletedRows);
+}

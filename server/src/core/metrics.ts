@@ -46,7 +46,7 @@ export function createMetrics(dbh: DbHandle, events: EventBus): Metrics {
     collect() { this.reset(); for (const [channel, n] of events.subscriberCounts()) this.set({ channel }, n); },
   });
   const sweeps = new client.Histogram({
-    name: 'redcom_sweep_duration_seconds', help: 'Background sweeps: how long each run took, by sweep and outcome (ok|error)', labelNames: ['sweep', 'outcome'] as const,
+    name: 'redcom_sweep_duration_seconds', help: 'Background sweeps: how long each tick took, by sweep and outcome (ok|error|skipped: another instance holds the sweep)', labelNames: ['sweep', 'outcome'] as const,
     buckets: [0.005, 0.02, 0.1, 0.5, 2, 10, 60], registers: [registry],
   });
   return { registry: client.Registry.merge([registry, processMetrics()]), sweeps: sweeps as Metrics['sweeps'] };

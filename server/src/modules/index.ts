@@ -8,11 +8,13 @@ import { cockpitModule } from './cockpit/module.js';
 import { consultModule } from './consult/module.js';
 import { orgsModule } from './orgs/module.js';
 import { partyModule } from './party/module.js';
+import { creditFulfilledWish, partyBadges } from './party/points.js';
 import { peopleModule } from './people/module.js';
 import { propertyModule } from './property/module.js';
 import { regionsModule } from './regions/module.js';
-import { addClaimGate } from './wishes/claims.js';
+import { addClaimGate, onWishFulfilled } from './wishes/claims.js';
 import { wishesModule } from './wishes/module.js';
+import { setPartyBadgeLookup } from './wishes/present.js';
 
 /**
  * Every module, in dependency order: the composition root. app.ts registers their
@@ -23,6 +25,10 @@ export const MODULES: ModuleManifest[] = [regionsModule, orgsModule, peopleModul
 
 // Cross-module rules wired here, so that neither module imports the other for them.
 addClaimGate(verifiedUnitsOnly);
+// A fulfilled wish credits its claimer's party points (a claim alone does not).
+onWishFulfilled(creditFulfilledWish);
+// A party member's claims carry the badge (亮身份).
+setPartyBadgeLookup(partyBadges);
 
 /** Every permission code with what it allows, in module order. */
 export const PERMISSIONS = Object.fromEntries(MODULES.flatMap((m) => Object.entries(m.permissions))) as Record<Permission, string>;

@@ -53,6 +53,13 @@ export type CockpitOverview = Wire<typeof cockpit.cockpitOverviewCore> & { [modu
 export type PublicFigures = Wire<typeof figures.publicFigures>;
 /** GET /api/cockpit/:level/:regionId/wishes: the region's wish numbers and its live feed of lit wishes. */
 export type CockpitWishesPanel = Wire<typeof cockpit.wishesPanel>;
+/** The other drill-down panels (GET /api/cockpit/:level/:regionId/…) and the screen's map (GET /api/cockpit/map). */
+export type CockpitPopulationPanel = Wire<typeof cockpit.populationPanel>;
+export type CockpitAlliancePanel = Wire<typeof cockpit.alliancePanel>;
+export type CockpitPropertyPanel = Wire<typeof cockpit.propertyPanel>;
+export type CockpitPartyPanel = Wire<typeof cockpit.partyPanel>;
+export type CockpitBrainPanel = Wire<typeof cockpit.brainPanel>;
+export type CockpitMap = Wire<typeof cockpit.cockpitMap>;
 
 /* ── Micro-wishes (点亮微心愿) ─────────────────────────────────────────── */
 

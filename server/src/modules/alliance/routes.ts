@@ -20,7 +20,8 @@ export async function allianceRoutes(app: FastifyInstance) {
   const pub = { public: true };
 
   r.get('/api/alliance/units', {
-    config: pub,
+    // Managers also see units awaiting review: only anonymous callers share the cached roster.
+    config: { ...pub, responseCache: { ns: ['alliance'] } },
     schema: {
       tags, summary: '联盟成员单位（公开：已认证单位；管理人员可查看待审核）', response: res.units,
       querystring: pageQuery.extend({ committeeRegionId: optionalId, isCommitteeUnit: z.enum(['true', 'false']).optional(), kind: z.enum(unitKinds).optional(), status: z.enum(['pending', 'verified', 'rejected']).optional(), q: z.string().max(50).optional() }),
@@ -50,11 +51,11 @@ export async function allianceRoutes(app: FastifyInstance) {
     req.body.isCommitteeUnit === undefined ? undefined : { isCommitteeUnit: req.body.isCommitteeUnit, term: req.body.committeeTerm }));
 
   r.get('/api/projects', {
-    config: pub,
+    config: { ...pub, responseCache: { ns: ['alliance'], signedIn: true } },
     schema: { tags, summary: '共建项目（公开；progress 为里程碑加权完成度 0–100）', response: res.projects, querystring: pageQuery.extend({ status: z.enum(['planned', 'active', 'done', 'cancelled']).optional(), unitId: optionalId }) },
   }, async (req) => listProjects(db, req.query, req.query));
 
-  r.get('/api/projects/:id', { config: pub, schema: { tags, summary: '共建项目详情与里程碑时间线', params: idParam, response: res.project } }, async (req) => getProject(db, req.params.id));
+  r.get('/api/projects/:id', { config: { ...pub, responseCache: { ns: ['alliance'], signedIn: true } }, schema: { tags, summary: '共建项目详情与里程碑时间线', params: idParam, response: res.project } }, async (req) => getProject(db, req.params.id));
 
   r.post('/api/projects', {
     config: { permission: 'alliance:manage' },

@@ -41,7 +41,18 @@ export async function seedAlliance(tx: Executor, r: Rng, ctx: { streets: { id: n
     ids.push(row.id);
   }
   // Community centres, and what units offer (about half the units, 1–2 resources each).
-  for (const c of ctx.communities) await tx.insertInto('region_points').values({ region_id: c.id, ...at() }).execute();
+  // Community centres gather around their street's spot (streets on a ring round the district's middle), so that a
+  // street is one piece on the cockpit's map; drawn as before, so the stream stays the same.
+  const centres = new Map<number, { lat: number; lng: number }>();
+  const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+  for (const c of ctx.communities) {
+    const raw = at();
+    const si = Math.max(0, ctx.streets.findIndex((s) => c.path.startsWith(s.path)));
+    const angle = (2 * Math.PI * si) / Math.max(1, ctx.streets.length) + Math.PI / 6;
+    const p = { lat: round6(33.365 + 0.02 * Math.sin(angle) + (raw.lat - 33.365) * 0.35), lng: round6(120.19 + 0.026 * Math.cos(angle) + (raw.lng - 120.19) * 0.35) };
+    centres.set(c.id, p);
+    await tx.insertInto('region_points').values({ region_id: c.id, ...p }).execute();
+  }
   const KINDS: ['goods' | 'service' | 'volunteer_hours' | 'funds', 'goods' | 'service' | 'companionship' | 'tutoring' | 'funds', string][] = [
     ['goods', 'goods', '冬衣棉被等生活物资'], ['service', 'service', '家电维修上门服务'], ['volunteer_hours', 'companionship', '志愿者陪伴独居老人'],
     ['service', 'tutoring', '大学生志愿者课业辅导'], ['funds', 'funds', '微心愿专项资金'], ['goods', 'goods', '学习用品'],
@@ -59,7 +70,9 @@ export async function seedAlliance(tx: Executor, r: Rng, ctx: { streets: { id: n
   }
   for (let s = 0; s < 100; s++) {
     const c = ctx.communities[s % ctx.communities.length];
-    const pos = at();
+    // Within ~150 m of its community's centre, so that it lies in its community on the cockpit's map.
+    const raw = at(), base = centres.get(c.id)!;
+    const pos = { lat: round6(base.lat + (raw.lat - 33.365) * 0.04), lng: round6(base.lng + (raw.lng - 120.19) * 0.035) };
     const kind = s % 3 === 0 ? 'xiexiejiao' : 'fengxiaochao';
     const services = SERVICES.filter((_, j) => j < 2 || r.next() < 0.5);
     await tx.insertInto('stations').values({

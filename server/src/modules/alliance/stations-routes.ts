@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorFromRequest } from '../../core/auth/context.js';
+import { readDbFor } from '../../core/read-replica.js';
 import { requireAuth } from '../../core/auth/plugin.js';
 import { sendXlsx } from '../../core/excel.js';
 import { bodyId, idParam, isoDate, nonEmpty, optionalId } from '../../core/http.js';
@@ -51,12 +52,12 @@ export async function stationRoutes(app: FastifyInstance) {
   const manage = { permission: 'station:manage' } as const;
 
   r.get('/api/stations', {
-    config: { public: true },
+    config: { public: true, responseCache: { ns: ['stations'], signedIn: true } },
     schema: {
       tags, summary: '便民服务站（锋小巢、歇歇脚；仅开放中的；可按服务筛选，按距离排序）', response: res.stations,
       querystring: pageQuery.extend({ service: z.enum(STATION_SERVICE_CODES).optional(), kind: z.enum(STATION_KINDS).optional(), lat: coordinate(90).optional(), lng: coordinate(180).optional() }),
     },
-  }, async (req) => listStations(db, req.query, req.query));
+  }, async (req) => listStations(readDbFor(req), req.query, req.query));
 
   r.post('/api/stations/:id/checkin', {
     config: { public: true },

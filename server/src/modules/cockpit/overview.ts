@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import type { Db } from '../../core/db.js';
+import { cached } from '../../core/cache.js';
 import { underPath } from '../../core/scope.js';
 import type { ModuleManifest } from '../../core/module.js';
 import { regionLevelCounts } from '../regions/service.js';
@@ -11,7 +12,6 @@ import { regionLevelCounts } from '../regions/service.js';
  * not state: every instance recomputes on its own and nothing is lost on restart.
  */
 const CACHE_MS = 10_000;
-const caches = new WeakMap<Db, Map<number, { at: number; value: Promise<Overview> }>>();
 
 type Overview = Awaited<ReturnType<typeof computeOverview>>;
 
@@ -19,15 +19,8 @@ type Overview = Awaited<ReturnType<typeof computeOverview>>;
 export type Indicator = NonNullable<ModuleManifest['cockpit']>;
 
 export function cockpitOverview(db: Db, auth: AuthContext, indicators: Indicator[]): Promise<Overview> {
-  const key = auth.scope?.regionId ?? 0;
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
-  const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-  const value = computeOverview(db, auth.scope?.regionId ?? null, indicators);
-  cache.set(key, { at: Date.now(), value });
-  value.catch(() => cache.delete(key));
-  return value;
+  const scope = auth.scope?.regionId ?? null;
+  return cached(db, 'cockpit_scope_overview', String(scope ?? 0), CACHE_MS, () => computeOverview(db, scope, indicators));
 }
 
 /** Live counts for a scope, with residents and households per child region (street, or community below). */

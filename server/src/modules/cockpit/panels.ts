@@ -1,7 +1,7 @@
 import type { Db } from '../../core/db.js';
 import { alliancePanel } from './alliance-panel.js';
 import { brainPanel } from './brain-panel.js';
-import { cached } from './panel-cache.js';
+import { cached } from '../../core/cache.js';
 import { partyPanel } from './party-panel.js';
 import { countPopulation, districtPopulation, populationPanel } from './population.js';
 import { propertyPanel } from './property-panel.js';
@@ -21,12 +21,12 @@ const rootOf = (path: string) => `/${path.split('/')[1]}/`;
 export const PANELS = {
   overview: {
     live: async (db: Db, r: CockpitRegion) => populationPanel(db, r, await countPopulation(db, r.path)),
-    served: (db: Db, r: CockpitRegion) => cached(db, `overview:${r.id}`, PANEL_TTL_MS, async () => populationPanel(db, r, await districtPopulation(db, rootOf(r.path)))),
+    served: (db: Db, r: CockpitRegion) => cached(db, 'cockpit_overview', String(r.id), PANEL_TTL_MS, async () => populationPanel(db, r, await districtPopulation(db, rootOf(r.path)))),
   },
-  wishes: { live: wishesPanel, served: (db: Db, r: CockpitRegion) => cached(db, `wishes:${r.id}`, PANEL_TTL_MS, () => wishesPanel(db, r)) },
-  alliance: { live: alliancePanel, served: (db: Db, r: CockpitRegion) => cached(db, `alliance:${r.id}`, PANEL_TTL_MS, () => alliancePanel(db, r)) },
-  property: { live: propertyPanel, served: (db: Db, r: CockpitRegion) => cached(db, `property:${r.id}`, PANEL_TTL_MS, () => propertyPanel(db, r)) },
-  party: { live: partyPanel, served: (db: Db, r: CockpitRegion) => cached(db, `party:${r.id}`, PANEL_TTL_MS, () => partyPanel(db, r)) },
-  brain: { live: brainPanel, served: (db: Db, r: CockpitRegion) => cached(db, `brain:${r.id}`, PANEL_TTL_MS, () => brainPanel(db, r)) },
+  wishes: { live: wishesPanel, served: (db: Db, r: CockpitRegion) => cached(db, 'cockpit_wishes', String(r.id), PANEL_TTL_MS, () => wishesPanel(db, r)) },
+  alliance: { live: alliancePanel, served: (db: Db, r: CockpitRegion) => cached(db, 'cockpit_alliance', String(r.id), PANEL_TTL_MS, () => alliancePanel(db, r)) },
+  property: { live: propertyPanel, served: (db: Db, r: CockpitRegion) => cached(db, 'cockpit_property', String(r.id), PANEL_TTL_MS, () => propertyPanel(db, r)) },
+  party: { live: partyPanel, served: (db: Db, r: CockpitRegion) => cached(db, 'cockpit_party', String(r.id), PANEL_TTL_MS, () => partyPanel(db, r)) },
+  brain: { live: brainPanel, served: (db: Db, r: CockpitRegion) => cached(db, 'cockpit_brain', String(r.id), PANEL_TTL_MS, () => brainPanel(db, r)) },
 } as const;
 export type PanelName = keyof typeof PANELS;

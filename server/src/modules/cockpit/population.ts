@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../core/db.js';
 import type { Worker } from '../../core/module.js';
 import { underPath } from '../../core/scope.js';
-import { cachedStale } from './panel-cache.js';
+import { cachedStale } from '../../core/cache.js';
 import { byChild, childRegions, last12Months, monthOf, monthsStart, type CockpitRegion } from './region.js';
 
 /**
@@ -67,7 +67,7 @@ async function countDistrict(db: Db, rootPath: string): Promise<PopulationCounts
 
 /** The district's counts, cached per database: the key is never a caller, the region filter comes after. */
 export function districtPopulation(db: Db, rootPath: string) {
-  return cachedStale(db, `population:${rootPath}`, POPULATION_TTL_MS, () => countDistrict(db, rootPath));
+  return cachedStale(db, 'cockpit_population', rootPath, POPULATION_TTL_MS, () => countDistrict(db, rootPath));
 }
 
 /** The panel for a region from grouped counts (the cached district pass or a live count of that region alone). */

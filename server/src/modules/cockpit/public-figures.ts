@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
+import { cached } from '../../core/cache.js';
 import type { Db } from '../../core/db.js';
+import { readDbFor } from '../../core/read-replica.js';
 import { STAGE_GROUP, type ElevatorStage } from '../consult/elevators.js';
 import { publicFigures } from './public-figures-schemas.js';
 
@@ -17,18 +19,10 @@ import { publicFigures } from './public-figures-schemas.js';
  * once per 30 s per instance — a cache, not state (every instance computes its own).
  */
 const CACHE_MS = 30_000;
-const cache = new WeakMap<Db, { at: number; value: Promise<Figures> }>();
 
 type Figures = Awaited<ReturnType<typeof computeFigures>>;
 
-function publicFiguresCached(db: Db): Promise<Figures> {
-  const hit = cache.get(db);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-  const value = computeFigures(db);
-  cache.set(db, { at: Date.now(), value });
-  value.catch(() => cache.delete(db));
-  return value;
-}
+const publicFiguresCached = (db: Db): Promise<Figures> => cached(db, 'public_figures', 'all', CACHE_MS, () => computeFigures(db));
 
 const n = (v: unknown) => Number(v ?? 0);
 
@@ -84,5 +78,5 @@ export async function publicFiguresRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().get('/api/public/figures', {
     config: { public: true },
     schema: { tags: ['cockpit'], summary: '公开数据（无需登录）：心愿征集与圆梦（按心愿季）、浏览量、联盟与共建项目、加装电梯、暖心实事——全区计数', response: { 200: publicFigures } },
-  }, async () => publicFiguresCached(app.dbh.db));
+  }, async (req) => publicFiguresCached(readDbFor(req)));
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireAuth } from '../../core/auth/plugin.js';
+import { readDbFor } from '../../core/read-replica.js';
+import { cockpitMap } from './map.js';
 import { cockpitOverview } from './overview.js';
 import { PANELS, type PanelName } from './panels.js';
 import { cockpitRegion } from './region.js';
@@ -12,7 +14,12 @@ export async function cockpitRoutes(app: FastifyInstance) {
   r.get('/api/cockpit/overview', {
     config: { permission: 'cockpit:read' },
     schema: { tags: ['cockpit'], summary: '驾驶舱：区域树的实时计数（街道、社区、小区、户、居民）及按街道分布', response: res.overview },
-  }, async (req) => cockpitOverview(app.dbh.db, requireAuth(req), app.modules.flatMap((m) => (m.cockpit ? [m.cockpit] : []))));
+  }, async (req) => cockpitOverview(readDbFor(req), requireAuth(req), app.modules.flatMap((m) => (m.cockpit ? [m.cockpit] : []))));
+
+  r.get('/api/cockpit/map', {
+    config: { permission: 'cockpit:read' },
+    schema: { tags: ['cockpit'], summary: '驾驶舱地图：账号范围内的区、街道、社区区域（GeoJSON，离线绘制）与站点、服务阵地、加装电梯点位', response: res.map },
+  }, async (req) => cockpitMap(readDbFor(req), requireAuth(req)));
 
   // The drill-down: one page set at three levels; every number counts the region in the URL only.
   const summaries: Record<PanelName, string> = {
@@ -23,16 +30,16 @@ export async function cockpitRoutes(app: FastifyInstance) {
     party: '智慧党建：党组织（按类型）与党员数，按下级区域分布',
     brain: '红色大脑：接入数据源、交换行数、核查任务（在办/办结），12 个月趋势',
   };
-  const db = app.dbh.db;
+  // Aggregates: read from the replica when there is one (core/read-replica.ts).
   const opts = <P extends PanelName>(panel: P) => ({
     config: { permission: 'cockpit:read' as const },
     schema: { tags: ['cockpit'], summary: `驾驶舱（区/街道/社区）：${summaries[panel]}`, params: panelParams, response: { 200: res.panels[panel] } },
   });
-  const region = (req: FastifyRequest, p: z.infer<typeof panelParams>) => cockpitRegion(db, requireAuth(req), p.level, p.regionId);
-  r.get('/api/cockpit/:level/:regionId/overview', opts('overview'), async (req) => PANELS.overview.served(db, await region(req, req.params)));
-  r.get('/api/cockpit/:level/:regionId/wishes', opts('wishes'), async (req) => PANELS.wishes.served(db, await region(req, req.params)));
-  r.get('/api/cockpit/:level/:regionId/alliance', opts('alliance'), async (req) => PANELS.alliance.served(db, await region(req, req.params)));
-  r.get('/api/cockpit/:level/:regionId/property', opts('property'), async (req) => PANELS.property.served(db, await region(req, req.params)));
-  r.get('/api/cockpit/:level/:regionId/party', opts('party'), async (req) => PANELS.party.served(db, await region(req, req.params)));
-  r.get('/api/cockpit/:level/:regionId/brain', opts('brain'), async (req) => PANELS.brain.served(db, await region(req, req.params)));
+  const region = (req: FastifyRequest, p: z.infer<typeof panelParams>) => cockpitRegion(readDbFor(req), requireAuth(req), p.level, p.regionId);
+  r.get('/api/cockpit/:level/:regionId/overview', opts('overview'), async (req) => PANELS.overview.served(readDbFor(req), await region(req, req.params)));
+  r.get('/api/cockpit/:level/:regionId/wishes', opts('wishes'), async (req) => PANELS.wishes.served(readDbFor(req), await region(req, req.params)));
+  r.get('/api/cockpit/:level/:regionId/alliance', opts('alliance'), async (req) => PANELS.alliance.served(readDbFor(req), await region(req, req.params)));
+  r.get('/api/cockpit/:level/:regionId/property', opts('property'), async (req) => PANELS.property.served(readDbFor(req), await region(req, req.params)));
+  r.get('/api/cockpit/:level/:regionId/party', opts('party'), async (req) => PANELS.party.served(readDbFor(req), await region(req, req.params)));
+  r.get('/api/cockpit/:level/:regionId/brain', opts('brain'), async (req) => PANELS.brain.served(readDbFor(req), await region(req, req.params)));
 }

@@ -81,7 +81,31 @@ export const brainPanel = z.object({
   at: z.iso.datetime(),
 });
 
+const mapLevel = z.enum(['district', 'street', 'community']);
+const lngLat = z.tuple([z.number(), z.number()]).describe('[经度, 纬度]');
+export const cockpitMap = z.object({
+  root: z.object({ id: int, name: z.string(), level: mapLevel }).nullable().describe('账号范围的区域（区、街道或社区）；范围在社区以下时为 null'),
+  regions: z.array(z.object({ id: int, name: z.string(), level: mapLevel, parentId: int.nullable(), center: lngLat })),
+  geo: z.object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(z.object({
+      type: z.literal('Feature'),
+      properties: z.object({ id: int, name: z.string(), level: mapLevel, parentId: int.nullable() }),
+      geometry: z.union([
+        z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(lngLat)) }),
+        z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(lngLat))) }),
+      ]),
+    })),
+  }).describe('GeoJSON：区轮廓、街道与社区（示意图，由社区中心点生成）'),
+  points: z.array(z.object({
+    kind: z.enum(['station', 'position', 'elevator']), id: int, name: z.string(), group: z.string().describe('站点类型、阵地层级或电梯阶段组'),
+    lng: z.number(), lat: z.number(), streetId: int.nullable(), communityId: int.nullable(),
+  })),
+  at: z.iso.datetime(),
+});
+
 export const cockpitResponses = {
   overview: { 200: cockpitOverview },
+  map: { 200: cockpitMap },
   panels: { overview: populationPanel, wishes: wishesPanel, alliance: alliancePanel, property: propertyPanel, party: partyPanel, brain: brainPanel },
 };

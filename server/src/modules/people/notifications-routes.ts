@@ -7,6 +7,7 @@ import { idParam } from '../../core/http.js';
 import { pageQuery, paginate } from '../../core/paging.js';
 import { markNotificationRead } from '../../core/notify.js';
 import { issueBindCode } from '../../core/wechat-binding.js';
+import { codeSendLimit } from '../../core/rate-limit.js';
 import { notificationResponses as res } from './schemas.js';
 
 /** The signed-in user's in-app messages, and the code that binds their WeChat account. */
@@ -29,7 +30,7 @@ export async function notificationRoutes(app: FastifyInstance) {
     return { ok: true };
   });
 
-  r.post('/api/me/wechat-bind-code', { schema: { tags, summary: '获取微信公众号绑定码（10 分钟内发送“绑定 123456”到公众号）', response: res.bindCode } }, async (req) => {
+  r.post('/api/me/wechat-bind-code', { config: { rateLimit: codeSendLimit }, schema: { tags, summary: '获取微信公众号绑定码（10 分钟内发送“绑定 123456”到公众号）', response: res.bindCode } }, async (req) => {
     const auth = requireAuth(req);
     const { code, expiresAt } = await db.transaction().execute((tx) => issueBindCode(tx, auth.accountId));
     return { code, expiresAt: expiresAt.toISOString() };

@@ -104,6 +104,8 @@ export async function open311Routes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = app.dbh.db;
   const pub = { public: true } as const;
+  // Reads answered from the response cache; identical for every caller.
+  const cachedPub = { public: true, responseCache: { ns: ['open311'] as [string], signedIn: true } };
   const tags = ['open311'];
   app.setErrorHandler(errorHandler);
   // The spec posts forms: parsed here, for these routes only (repeated keys: the last wins).
@@ -118,7 +120,7 @@ export async function open311Routes(app: FastifyInstance) {
   const jq = z.object({ jurisdiction_id: z.string().max(40).optional() });
 
   r.get(`${BASE}/services.:format`, {
-    config: pub, schema: { tags, summary: 'Open311：服务类别列表', params: z.object({ format }), querystring: jq, response: { 200: anyDoc('services') } },
+    config: cachedPub, schema: { tags, summary: 'Open311：服务类别列表', params: z.object({ format }), querystring: jq, response: { 200: anyDoc('services') } },
   }, async (req, reply) => {
     await checkJurisdiction(req.query.jurisdiction_id);
     const rows = await db.selectFrom('service_types').select(['code', 'name', 'description', 'group_name', 'keywords', 'attributes']).where('active', '=', true).orderBy('sort').orderBy('id').execute();
@@ -126,7 +128,7 @@ export async function open311Routes(app: FastifyInstance) {
   });
 
   r.get(`${BASE}/services/:service_code.:format`, {
-    config: pub,
+    config: cachedPub,
     schema: { tags, summary: 'Open311：服务定义（附加字段）', params: z.object({ service_code: z.string().max(40), format }), querystring: jq, response: { 200: anyDoc('service_definition') } },
   }, async (req, reply) => {
     await checkJurisdiction(req.query.jurisdiction_id);
@@ -143,7 +145,7 @@ export async function open311Routes(app: FastifyInstance) {
   });
 
   r.get(`${BASE}/requests.:format`, {
-    config: pub,
+    config: cachedPub,
     schema: {
       tags, summary: 'Open311：报事列表（不含报事人姓名、电话、房屋；位置为小区）', params: z.object({ format }), response: { 200: anyDoc('service_requests') },
       querystring: jq.extend({
@@ -174,7 +176,7 @@ export async function open311Routes(app: FastifyInstance) {
   });
 
   r.get(`${BASE}/requests/:id.:format`, {
-    config: pub, schema: { tags, summary: 'Open311：一条报事', params: z.object({ id: dbId, format }), querystring: jq, response: { 200: anyDoc('service_requests') } },
+    config: cachedPub, schema: { tags, summary: 'Open311：一条报事', params: z.object({ id: dbId, format }), querystring: jq, response: { 200: anyDoc('service_requests') } },
   }, async (req, reply) => {
     await checkJurisdiction(req.query.jurisdiction_id);
     const row = await publicQuery(db).where('r.id', '=', req.params.id).executeTakeFirst();

@@ -39,7 +39,7 @@ export async function positionRoutes(app: FastifyInstance) {
   const res = positionResponses;
 
   r.get('/api/positions', {
-    config: { public: true },
+    config: { public: true, responseCache: { ns: ['positions'], signedIn: true } },
     schema: {
       tags, summary: '党群服务阵地（1+1+N：街道中心、社区中心、小区服务站）及其功能室与预约规则（公开）', response: res.positions,
       querystring: pageQuery.extend({ level: z.enum(POSITION_LEVELS).optional(), regionId: optionalId, q: z.string().trim().min(1).max(40).optional() }),

@@ -44,7 +44,7 @@ export async function practicalRoutes(app: FastifyInstance) {
   const manage = { permission: 'practical:manage' } as const;
 
   r.get('/api/practical-matters', {
-    config: { public: true },
+    config: { public: true, responseCache: { ns: ['practical'], signedIn: true } },
     schema: {
       tags, summary: '暖心实事清单（公开）：进度、状态，逾期与实施中的在前；按状态、类别、年度、街道或区域、名称筛选', response: res.list,
       querystring: pageQuery.extend(filters),
@@ -89,7 +89,7 @@ export async function practicalRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/practical-matters/:id', {
-    config: { public: true },
+    config: { public: true, responseCache: { ns: ['practical'], signedIn: true } },
     schema: { tags, summary: '暖心实事公开页：责任单位、受益小区、里程碑与佐证照片、前后对比照片、进度、满意度结果（不含个人信息）', params: idParam, response: res.detail },
   }, async (req) => getMatter(db, req.params.id));
 

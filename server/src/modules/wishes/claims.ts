@@ -16,6 +16,16 @@ const alreadyClaimed = () => new AppError(409, 'already_claimed');
 /** Claims a claimer may make in a day, and claims they may give back: claim-read-withdraw does not scale. */
 export const CLAIM_LIMITS = { unitPerDay: 30, personPerDay: 5, withdrawalsPerDay: 3, flagWithdrawalsPerWeek: 3 };
 
+/**
+ * Told of a fulfilment inside its transaction, registered by another module (the party module
+ * credits points to a claimer who is a party member), so that this module needs no knowledge of it.
+ */
+export type FulfilmentListener = (tx: Executor, f: { wishId: number; title: string; claimerAccountId: number }) => Promise<void>;
+const fulfilmentListeners: FulfilmentListener[] = [];
+export function onWishFulfilled(listener: FulfilmentListener) {
+  if (!fulfilmentListeners.includes(listener)) fulfilmentListeners.push(listener);
+}
+
 /** Who holds a claim: an account, and for an alliance unit its organisation (public name = the unit). */
 export interface Claimant { accountId: number; name: string; orgId: number | null; unitId?: number }
 
@@ -183,6 +193,7 @@ export async function fulfilWish(d: WishDeps, auth: AuthContext, actor: Actor, i
       await tx.insertInto('wish_photos').values({ wish_id: id, file_id: f.id, kind: 'evidence', sort: i }).execute();
     }
     await tx.updateTable('wish_claims').set({ status: 'fulfilled', fulfilled_at: now, fulfil_note: note }).where('id', '=', claim.id).execute();
+    for (const listener of fulfilmentListeners) await listener(tx, { wishId: id, title: w.title, claimerAccountId: claim.claimer_id });
     await recordWishEvent(tx, d.bus, id, 'fulfilled', auth.accountId, { note, photos: images.length, claimerName: publicClaimerName(claim.claimer_name, claim.claimer_org_id != null) });
     if (w.submitted_by) await notify(tx, { accountId: w.submitted_by, wishId: id, kind: 'wish_fulfilled', title: '心愿已圆梦', body: `您的心愿「${w.title}」已完成，请确认并评价。` });
     await appendAudit(tx, actor, { action: 'wish.fulfil', targetType: 'wish', targetId: id, summary: { photos: images.length } });

@@ -26,13 +26,13 @@ export interface WishRow {
 }
 
 /** The public face of a wish: beneficiary as surname + 某, community name, free text screened — nothing that identifies the person. */
-export function presentPublicWish(w: WishRow, extra: { communityName: string; claimerName?: string | null; photos?: PhotoRef[] }) {
+export function presentPublicWish(w: WishRow, extra: { communityName: string; claimerName?: string | null; claimerPartyMember?: boolean; photos?: PhotoRef[] }) {
   return {
     id: w.id, code: wishCode(w.id), seasonId: w.season_id, title: screenPublicText(w.title), story: screenPublicText(w.story),
     category: w.category, categoryName: CATEGORY_NAMES[w.category], targetGroup: w.target_group, targetGroupName: TARGET_NAMES[w.target_group],
     estimatedValue: yuan(w.estimated_value_fen), status: w.status, statusName: STATUS_NAMES[w.status],
     beneficiary: `${w.beneficiary_surname}某`, communityId: w.community_id, communityName: extra.communityName,
-    claimerName: extra.claimerName ?? null, publishedAt: w.published_at, claimedAt: w.claimed_at, fulfilledAt: w.fulfilled_at, confirmedAt: w.confirmed_at,
+    claimerName: extra.claimerName ?? null, claimerPartyMember: extra.claimerPartyMember ?? false, publishedAt: w.published_at, claimedAt: w.claimed_at, fulfilledAt: w.fulfilled_at, confirmedAt: w.confirmed_at,
     rating: w.rating, thanks: screenPublicText(w.thanks), viewCount: w.view_count, photos: extra.photos ?? [],
   };
 }
@@ -62,9 +62,24 @@ export function publicClaimerName(name: string, isOrg: boolean) {
   return isOrg ? name : `${name[0]}某`;
 }
 
+/**
+ * Which claimer accounts are party members (亮身份: a member's claims show the badge), registered by
+ * the party module so that this module needs no knowledge of the register.
+ */
+export type PartyBadgeLookup = (db: Executor, accountIds: number[]) => Promise<Map<number, unknown>>;
+let partyBadges: PartyBadgeLookup | null = null;
+export function setPartyBadgeLookup(lookup: PartyBadgeLookup) {
+  partyBadges = lookup;
+}
+
 export async function liveClaimers(db: Executor, wishIds: number[]) {
-  if (!wishIds.length) return new Map<number, { claimerId: number; name: string; publicName: string; status: string; dueAt: Date | string; claimedAt: Date | string }>();
+  if (!wishIds.length) return new Map<number, { claimerId: number; name: string; publicName: string; partyMember: boolean; status: string; dueAt: Date | string; claimedAt: Date | string }>();
   const rows = await db.selectFrom('wish_claims').select(['wish_id', 'claimer_id', 'claimer_name', 'claimer_org_id', 'status', 'due_at', 'claimed_at'])
     .where('wish_id', 'in', wishIds).where('status', 'in', ['live', 'fulfilled']).execute();
-  return new Map(rows.map((r) => [r.wish_id, { claimerId: r.claimer_id, name: r.claimer_name, publicName: publicClaimerName(r.claimer_name, r.claimer_org_id != null), status: r.status, dueAt: r.due_at, claimedAt: r.claimed_at }]));
+  // An alliance unit's claim is the unit's, not a member's, even when its account's person is one.
+  const badges = partyBadges && rows.length ? await partyBadges(db, rows.filter((r) => r.claimer_org_id == null).map((r) => r.claimer_id)) : new Map<number, unknown>();
+  return new Map(rows.map((r) => [r.wish_id, {
+    claimerId: r.claimer_id, name: r.claimer_name, publicName: publicClaimerName(r.claimer_name, r.claimer_org_id != null),
+    partyMember: r.claimer_org_id == null && badges.has(r.claimer_id), status: r.status, dueAt: r.due_at, claimedAt: r.claimed_at,
+  }]));
 }

@@ -6,6 +6,7 @@ import { pageQuery } from '../../core/paging.js';
 import { actorFromRequest } from '../../core/auth/context.js';
 import { clientNetwork } from '../../core/auth/throttle.js';
 import { AppError } from '../../core/errors.js';
+import { readDbFor, replicaCaughtUp } from '../../core/read-replica.js';
 import { communitiesUnder, invalidateWall, publicFile, publicWall, recordSeasonView } from './public.js';
 import { countWishView, flushViews } from './views.js';
 import { visitorOf as visitor } from '../../core/visitor.js';
@@ -30,32 +31,31 @@ export async function publicWishRoutes(app: FastifyInstance) {
   // Views counted in memory are written before the database closes.
   app.addHook('onClose', async () => { await flushViews(db); });
   // A state change anywhere (any instance) makes this instance recompute its wall order.
-  await app.events.subscribe(WISH_CHANNEL, () => invalidateWall(db));
+  // The replica's copy only once the replica has the change (core/read-replica.ts).
+  await app.events.subscribe(WISH_CHANNEL, () => { invalidateWall(db); void replicaCaughtUp(app.dbh).then(() => invalidateWall(app.dbh.readDb)); });
 
   // Live-event streams held open per client address, on this instance (an in-memory count: per instance by design).
   const streamsPerAddress = new Map<string, number>();
 
   r.get('/api/public/wishes', {
-    config: pub,
+    config: { ...pub, responseCache: { ns: ['wishes'], signedIn: true } },
     schema: {
       tags, summary: '心愿墙（公开，脱敏；较早、浏览少的心愿优先展示）', response: res.wall,
       querystring: pageQuery.extend({ seasonId: optionalId, communityId: optionalId, category: z.enum(categories).optional(), status: z.enum(['published', 'claimed', 'fulfilled', 'confirmed']).optional(), sort: z.enum(['fair', 'latest']).optional() }),
     },
-  }, async (req) => publicWall(db, req.query, req.query));
+  }, async (req) => publicWall(readDbFor(req), req.query, req.query));
 
   r.get('/api/public/wishes/:id', {
-    config: pub,
+    // The view is counted for this visitor whether the page comes from the cache or not (on a hit the
+    // params are the raw strings: the cached URL was validated when its page was made).
+    config: { ...pub, responseCache: { ns: ['wishes'], signedIn: true, perCaller: (req, reply) => countWishView(db, Number((req.params as { id: string | number }).id), visitor(req, reply)) } },
     schema: { tags, summary: '心愿公开页（含时间线；每位访客每天计一次浏览）', params: idParam, response: res.detail },
-  }, async (req, reply) => {
-    const wish = await getWish(db, null, actorFromRequest(req), req.params.id);
-    countWishView(db, req.params.id, visitor(req, reply));
-    return wish;
-  });
+  }, async (req) => getWish(readDbFor(req), null, actorFromRequest(req), req.params.id));
 
-  r.get('/api/public/seasons', { config: pub, schema: { tags, summary: '心愿季', response: res.seasons } }, async () => ({ items: await listSeasons(db) }));
+  r.get('/api/public/seasons', { config: { ...pub, responseCache: { ns: ['wishes'], signedIn: true } }, schema: { tags, summary: '心愿季', response: res.seasons } }, async () => ({ items: await listSeasons(db) }));
 
   r.post('/api/public/seasons/:id/view', {
-    config: pub,
+    config: { ...pub, leavesPublicPages: true },
     schema: { tags, summary: '记录心愿季页面浏览（每位访客每天一次）', params: idParam, response: res.seasonView },
   }, async (req, reply) => recordSeasonView(db, req.params.id, visitor(req, reply)));
 

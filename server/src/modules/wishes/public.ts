@@ -3,7 +3,7 @@ import type { AuthContext } from '../../core/auth/context.js';
 import type { Db, Executor } from '../../core/db.js';
 import { fieldError, notFound } from '../../core/errors.js';
 import type { FileStore } from '../../core/files.js';
-import { countCacheLookup } from '../../core/metrics.js';
+import { cached, forget } from '../../core/cache.js';
 import type { PageQuery } from '../../core/paging.js';
 import { inScope, underPath } from '../../core/scope.js';
 import type { WishCategory } from '../../core/schema.js';
@@ -18,7 +18,6 @@ export interface WallFilter { seasonId?: number; category?: WishCategory; commun
 
 /** How long one computed wall order is reused: a cache (each instance its own), never state. */
 const ORDER_TTL_MS = 30_000;
-const orderCache = new WeakMap<Db, Map<string, { at: number; ids: Promise<number[]> }>>();
 
 /**
  * The order of the whole wall for a filter. Open wishes first; among them the
@@ -28,31 +27,25 @@ const orderCache = new WeakMap<Db, Map<string, { at: number; ids: Promise<number
  * N stays stable while a visitor scrolls, and 10,000 wishes are sorted once, not per request.
  */
 function wallOrder(db: Db, f: WallFilter, today: string): Promise<number[]> {
-  let cache = orderCache.get(db);
-  if (!cache) orderCache.set(db, (cache = new Map()));
   const key = JSON.stringify([f.seasonId, f.category, f.communityId, f.status, f.sort, today]);
-  const hit = cache.get(key);
-  countCacheLookup('public_wall', !!hit && Date.now() - hit.at < ORDER_TTL_MS);
-  if (hit && Date.now() - hit.at < ORDER_TTL_MS) return hit.ids;
-  let q = db.selectFrom('wishes as w').select('w.id').where('w.status', 'in', f.status ? [f.status] : [...PUBLIC_STATUSES]);
-  if (f.seasonId) q = q.where('w.season_id', '=', f.seasonId);
-  if (f.category) q = q.where('w.category', '=', f.category);
-  if (f.communityId) q = q.where('w.community_id', '=', f.communityId);
-  // 'latest' (the cockpit's rolling wall): most recent activity first.
-  const ids = (f.sort === 'latest' ? q.orderBy(sql`greatest(w.published_at, w.claimed_at, w.fulfilled_at, w.confirmed_at)`, 'desc').orderBy('w.id', 'desc') : q
-    .orderBy(sql`case when w.status = 'published' then 0 else 1 end`)
-    .orderBy(sql`floor(ln(1 + w.view_count / (1 + greatest(0, extract(epoch from (now() - coalesce(w.published_at, w.created_at))) / 86400))) * 2)`)
-    .orderBy(sql`md5(w.id::text || ${today})`))
-    .execute().then((rows) => rows.map((r) => r.id));
-  cache.set(key, { at: Date.now(), ids });
-  ids.catch(() => cache!.delete(key));
-  if (cache.size > 500) cache.delete(cache.keys().next().value!);
-  return ids;
+  return cached(db, 'public_wall', key, ORDER_TTL_MS, async () => {
+    let q = db.selectFrom('wishes as w').select('w.id').where('w.status', 'in', f.status ? [f.status] : [...PUBLIC_STATUSES]);
+    if (f.seasonId) q = q.where('w.season_id', '=', f.seasonId);
+    if (f.category) q = q.where('w.category', '=', f.category);
+    if (f.communityId) q = q.where('w.community_id', '=', f.communityId);
+    // 'latest' (the cockpit's rolling wall): most recent activity first.
+    const rows = await (f.sort === 'latest' ? q.orderBy(sql`greatest(w.published_at, w.claimed_at, w.fulfilled_at, w.confirmed_at)`, 'desc').orderBy('w.id', 'desc') : q
+      .orderBy(sql`case when w.status = 'published' then 0 else 1 end`)
+      .orderBy(sql`floor(ln(1 + w.view_count / (1 + greatest(0, extract(epoch from (now() - coalesce(w.published_at, w.created_at))) / 86400))) * 2)`)
+      .orderBy(sql`md5(w.id::text || ${today})`))
+      .execute();
+    return rows.map((r) => r.id);
+  });
 }
 
 /** Forget computed wall orders: called when any wish changes state, on every instance (via the event bus). */
 export function invalidateWall(db: Db) {
-  orderCache.get(db)?.clear();
+  forget(db, 'public_wall');
 }
 
 /** One page of the public wish wall (see wallOrder); rows are read fresh, so statuses are current. */
@@ -64,7 +57,7 @@ export async function publicWall(db: Db, f: WallFilter, page: PageQuery, today =
   const rows = pageIds.map((id) => byId.get(id)).filter((w): w is WishRow => !!w && (PUBLIC_STATUSES as readonly string[]).includes(w.status));
   const [names, claimers, photos] = await Promise.all([communityNames(db, rows.map((r) => r.community_id)), liveClaimers(db, rows.map((r) => r.id)), photosOf(db, rows.map((r) => r.id))]);
   return {
-    items: rows.map((w) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName, photos: photos.get(w.id) })),
+    items: rows.map((w) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName, claimerPartyMember: claimers.get(w.id)?.partyMember, photos: photos.get(w.id) })),
     total: order.length, page: page.page, pageSize: page.pageSize,
   };
 }
@@ -109,7 +102,7 @@ export async function litFeed(db: Executor, regionPath: string, limit = 20) {
   const rows = (await db.selectFrom('wishes').selectAll().where('status', 'in', ['fulfilled', 'confirmed']).where(underPath('region_path', regionPath))
     .orderBy('fulfilled_at', 'desc').orderBy('id', 'desc').limit(limit).execute()) as WishRow[];
   const [names, claimers] = await Promise.all([communityNames(db, rows.map((r) => r.community_id)), liveClaimers(db, rows.map((r) => r.id))]);
-  return rows.map((w) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName }));
+  return rows.map((w) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName, claimerPartyMember: claimers.get(w.id)?.partyMember }));
 }
 
 /** The communities at or under a region (a community itself, a street's, the district's); a 400 naming `regionId` for no such region. */

@@ -20,7 +20,7 @@ export const publicWish = z.object({
   category: wishCategory, categoryName: z.string(), targetGroup: wishTargetGroup, targetGroupName: z.string(),
   estimatedValue: z.number().describe('元'),
   status: wishStatus, statusName: z.string(), beneficiary: z.string(), communityId: int, communityName: z.string(),
-  claimerName: z.string().nullable(), publishedAt: instant.nullable(), claimedAt: instant.nullable(), fulfilledAt: instant.nullable(), confirmedAt: instant.nullable(),
+  claimerName: z.string().nullable(), claimerPartyMember: z.boolean().describe('认领人是党员（亮身份）'), publishedAt: instant.nullable(), claimedAt: instant.nullable(), fulfilledAt: instant.nullable(), confirmedAt: instant.nullable(),
   rating: int.nullable(), thanks: z.string().nullable(), viewCount: int, photos: z.array(wishPhoto),
 });
 
@@ -52,7 +52,7 @@ export const wishDetail = publicWish.extend({
   myClaim: z.object({ status: claimStatus, dueAt: instant, contactAvailableAt: z.iso.datetime() }).optional(),
   channel: wishChannel.optional(),
   visit: z.object({ date: day, visitor: z.string().nullable() }).nullable().optional(),
-  claimer: z.object({ accountId: int, name: z.string(), dueAt: instant, status: claimStatus }).nullable().optional(),
+  claimer: z.object({ accountId: int, name: z.string(), partyMember: z.boolean(), dueAt: instant, status: claimStatus }).nullable().optional(),
   beneficiaryContact: beneficiaryContact.nullable().optional(),
 });
 

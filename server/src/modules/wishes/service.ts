@@ -191,7 +191,7 @@ export async function getWish(db: Executor, auth: AuthContext | null, actor: Act
   const claim = claimers.get(id);
   const abilities = wishAbilities(auth, w, claim);
   if (!abilities.read) throw notFound();
-  const base = presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claim?.publicName, photos: photos.get(id) });
+  const base = presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claim?.publicName, claimerPartyMember: claim?.partyMember, photos: photos.get(id) });
   const isWorker = wishRelation(auth, w, claim).worker('wish:read');
   const timeline = await timelineOf(db, id);
   const result: Record<string, unknown> = {
@@ -204,7 +204,7 @@ export async function getWish(db: Executor, auth: AuthContext | null, actor: Act
   if (abilities.readPrivate) {
     result.channel = w.channel;
     result.visit = w.visit_date ? { date: w.visit_date, visitor: w.visitor } : null;
-    result.claimer = claim ? { accountId: claim.claimerId, name: claim.name, dueAt: claim.dueAt, status: claim.status } : null;
+    result.claimer = claim ? { accountId: claim.claimerId, name: claim.name, partyMember: claim.partyMember, dueAt: claim.dueAt, status: claim.status } : null;
   }
   if (isWorker && auth) result.beneficiaryContact = await readContact(db, auth, actor, w, `心愿办理 ${wishCode(id)}`, true);
   // Built field by field for the caller; the route's response schema checks the whole.
@@ -272,7 +272,7 @@ export function workerWishQuery(db: Db, auth: AuthContext, f: WishFilter) {
 export async function presentForWorkers(db: Executor, rows: (WishRow & { beneficiary_name: string | null; beneficiary_phone: string | null })[]) {
   const [names, claimers] = await Promise.all([communityNames(db, rows.map((r) => r.community_id)), liveClaimers(db, rows.map((r) => r.id))]);
   return rows.map((r) => ({
-    ...presentPublicWish(r, { communityName: names.get(r.community_id) ?? '', claimerName: claimers.get(r.id)?.name ?? null }),
+    ...presentPublicWish(r, { communityName: names.get(r.community_id) ?? '', claimerName: claimers.get(r.id)?.name ?? null, claimerPartyMember: claimers.get(r.id)?.partyMember }),
     beneficiaryName: r.beneficiary_name, beneficiaryPhone: maskPhone(r.beneficiary_phone), channel: r.channel, reviewStatus: r.review_status,
     reviewReason: r.review_reason, createdAt: r.created_at,
   }));
@@ -289,7 +289,7 @@ export async function myWishes(db: Db, auth: AuthContext) {
   const claimed = claimedIds.length ? await db.selectFrom('wishes').selectAll().where('id', 'in', claimedIds).where(inScope(auth, 'region_path')).orderBy('id', 'desc').execute() as WishRow[] : [];
   const all = [...own, ...claimed];
   const [names, claimers, photos] = await Promise.all([communityNames(db, all.map((w) => w.community_id)), liveClaimers(db, all.map((w) => w.id)), photosOf(db, all.map((w) => w.id))]);
-  const show = (w: WishRow) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName, photos: photos.get(w.id) });
+  const show = (w: WishRow) => presentPublicWish(w, { communityName: names.get(w.community_id) ?? '', claimerName: claimers.get(w.id)?.publicName, claimerPartyMember: claimers.get(w.id)?.partyMember, photos: photos.get(w.id) });
   return {
     submitted: own.map(show),
     claimed: claimed.map((w) => {
