@@ -8,6 +8,7 @@
  *   BENCH_DATA_DIR=/path/to/seeded npm run bench:cockpit    # an existing `redcom seed --scale district` directory
  *   BENCH_SEQUENTIAL (30 requests one at a time per endpoint), BENCH_SECONDS (3) and BENCH_CONNECTIONS (10) for the load,
  *   BENCH_NAIVE_RUNS (3; the median is reported).
+ * Also the map (GET /api/cockpit/map), whose first, uncached computation stands for its naive cost.
  * Prints per endpoint: the naive count's median ms, the served p50 / p95 / max ms of one caller, req/s under
  * load, and naive ÷ served p50.
  */
@@ -99,6 +100,17 @@ async function main() {
         await new Promise((res) => setTimeout(res, 500)); // let the load's last requests drain before the next endpoint's first
         rows.push({ endpoint: `${r.level} (${r.name}) ${panel}`, naive: naive.get(`${r.level}/${panel}`)!, cold, p50: pct(times, 0.5), p95: pct(times, 0.95), max: times.at(-1)!, rps: loaded.rps });
       }
+    }
+    // The map (the account's scope as GeoJSON, with stations, positions and elevator projects): its first
+    // computation stands for the naive cost; afterwards it is served from its cache.
+    {
+      const url = `${base}/api/cockpit/map`;
+      const cold = await once(url);
+      const times: number[] = [];
+      for (let i = 0; i < SEQUENTIAL; i++) times.push(await once(url));
+      times.sort((a, b) => a - b);
+      const loaded = await load(url, { headers, connections: CONNECTIONS, seconds: SECONDS });
+      rows.push({ endpoint: 'map (the whole district)', naive: cold, cold, p50: pct(times, 0.5), p95: pct(times, 0.95), max: times.at(-1)!, rps: loaded.rps });
     }
   } finally {
     await server.stop();

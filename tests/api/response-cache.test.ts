@@ -117,15 +117,19 @@ describe('response cache of public pages', () => {
     // A worker asks first (these routes' answers do not depend on who asks), then anyone.
     const urls = [`/api/public/wishes/${id}`, '/api/public/wishes?pageSize=100', '/api/stations?pageSize=100', '/api/projects?pageSize=100', '/api/positions?pageSize=100', '/api/practical-matters?pageSize=100', '/open311/v2/requests.json'];
     for (const url of urls) expect((await get(t.app, url, worker)).statusCode).toBe(200);
+    // A notification from the test's other writes may empty the cache in between: ask again until every page is in it.
+    await expect.poll(async () => {
+      for (const url of urls) await get(t.app, url, worker);
+      return [...t.app.responseCache.bodies()].length;
+    }).toBeGreaterThanOrEqual(urls.length);
     const w = await t.dbh.db.selectFrom('wishes').select('beneficiary_person_id').where('id', '=', id).executeTakeFirstOrThrow();
     const person = w.beneficiary_person_id
       ? await t.dbh.db.selectFrom('persons').select(['name', 'phone', 'id_number']).where('id', '=', w.beneficiary_person_id).executeTakeFirst()
       : undefined;
     const bodies = [...t.app.responseCache.bodies()];
-    expect(bodies.length).toBeGreaterThanOrEqual(urls.length);
     for (const body of bodies) {
       expect(body).not.toMatch(/\d{17}[\dX]/); // an ID number
-      expect(body).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/); // a mobile number
+      expect(body).not.toMatch(/(?<![\d.])1[3-9]\d{9}(?!\d)/); // a mobile number (not the decimals of a coordinate)
       if (person) {
         expect(body).not.toContain(person.id_number);
         if (person.phone) expect(body).not.toContain(person.phone);

@@ -95,7 +95,8 @@ describe('redcom backup / restore / audit verify', () => {
     expect(r.code, r.out).toBe(0);
     expect(await withDb(p2, fingerprint)).toEqual(await withDb(p1, fingerprint));
     const p3 = await pgEnv();
-    expect(redcom(['restore', file], p3).code).toBe(0);
+    const fromFile = redcom(['restore', file], p3);
+    expect(fromFile.code, fromFile.out).toBe(0);
     const fromPglite = await withDb(p3, fingerprint);
     expect(fromPglite.persons).toBe((await withDb(a, fingerprint)).persons);
     expect(redcom(['audit', 'verify'], p3).code).toBe(0);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startServer, type Server } from '../helpers/cli.js';
+import { freePort, startServer, until, type Server } from '../helpers/cli.js';
 import { jpegWithGps, multipart } from '../helpers/multipart.js';
 import { pgAdmin, pgRequired, pgUrl, uniqueDbName } from '../helpers/pg.js';
 
@@ -59,16 +59,6 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
 }
 `;
 }
-
-const until = async <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 /** A text/event-stream reader: resolves `connected` once the server has sent its first line, and hands out `wish` events as they come. */
 function sse(url: string) {

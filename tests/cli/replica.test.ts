@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../server/src/core/db.js';
-import { freePort, startServer, type Server } from '../helpers/cli.js';
+import { freePort, startServer, until, type Server } from '../helpers/cli.js';
 
 /**
  * Issue 13: DATABASE_REPLICA_URL. The test makes its own primary and streaming replica with the
@@ -40,16 +40,6 @@ async function query<T = any>(url: string, text: string): Promise<T[]> {
   await c.connect();
   try { return (await c.query(text)).rows; } finally { await c.end(); }
 }
-
-const until = async <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 describe.runIf(!!binDir)('a read replica (DATABASE_REPLICA_URL)', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redcom-replica-'));

@@ -46,3 +46,14 @@ export async function startServer(env: Record<string, string | undefined>, port:
 }
 
 export const freePort = () => 20000 + Math.floor(Math.random() * 20000);
+
+/** Polls `fn` every 200 ms until it gives a truthy value (errors count as not yet); fails naming `what` after `ms`. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
