@@ -122,9 +122,15 @@ export async function startServer(data: Pick<BenchData, 'dataDir' | 'databaseUrl
   return { base, proc, stop: () => stopProcess(proc) };
 }
 
-/** The bare Fastify route (bench/lib/bare.ts) in its own process; `base` is the route's URL. */
-export async function startBare(): Promise<Running> {
-  const { proc, stderr } = start([path.join(ROOT, 'bin/tsx-run.mjs'), path.join(ROOT, 'bench/lib/bare.ts')], { ...process.env });
+/**
+ * The bare Fastify route (bench/lib/bare.ts) in its own process; `base` is the route's URL, and each of
+ * `bodies` is served as it is at `${base}/<name>`.
+ */
+export async function startBare(bodies: Record<string, string> = {}): Promise<Running> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'redcom-bare-')), 'bodies.json');
+  fs.writeFileSync(file, JSON.stringify(bodies));
+  const { proc, stderr } = start([path.join(ROOT, 'bin/tsx-run.mjs'), path.join(ROOT, 'bench/lib/bare.ts')], { ...process.env, BARE_BODIES: file });
+  proc.once('exit', () => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(out.split('\n')[0].trim()); });

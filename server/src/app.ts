@@ -82,7 +82,8 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+  // Callback-style hooks on every response's path: an async hook costs a promise per request.
+  app.addHook('onSend', (req, reply, payload, done) => { reply.header('x-request-id', req.id); done(null, payload); });
   if (!config.trustProxy.length) {
     // Behind an unconfigured proxy every client would share the proxy's address (and its sign-in limit): say so once.
     let warned = false;
@@ -94,7 +95,7 @@ export async function buildApp({ config, dbh, logger }: BuildOptions): Promise<F
   }
 
   // First, so that responses refused by any later hook (auth, CSRF, limits) carry the headers too.
-  await installSecurityHeaders(app);
+  installSecurityHeaders(app);
   // The secret signs the visitor cookie (view counts); the same on every instance.
   await app.register(cookie, { secret: config.cookieSecret ?? await sharedSecret(dbh.db, 'cookie') });
   await app.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: 9 } });

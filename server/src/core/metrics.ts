@@ -59,8 +59,9 @@ export function installMetrics(app: FastifyInstance, config: Config, metrics: Me
     labelNames: ['method', 'route', 'status'] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registers: [],
   });
   metrics.registry.registerMetric(http);
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     http.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
   app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
     // A 404 rather than no route, so the web apps' fallback does not answer it with a page.

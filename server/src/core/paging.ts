@@ -17,13 +17,19 @@ export function emptyPage<T = never>({ page, pageSize }: PageQuery): Page<T> {
   return { items: [], total: 0, page, pageSize };
 }
 
-/** Runs the count and one page of a filtered, ordered query. */
-export async function paginate<DB, TB extends keyof DB, O>(
+/**
+ * Runs the count and one page of a filtered, ordered query. `withRelations` adds to the page's query
+ * only (joins for names and related rows), so the count does not pay for them and the page needs no
+ * query per relation.
+ */
+export async function paginate<DB, TB extends keyof DB, O, P = O>(
   qb: SelectQueryBuilder<DB, TB, O>,
   { page, pageSize }: PageQuery,
-): Promise<Page<O>> {
+  withRelations?: (q: SelectQueryBuilder<DB, TB, O>) => SelectQueryBuilder<any, any, P>,
+): Promise<Page<P>> {
+  const pageQuery = qb.limit(pageSize).offset((page - 1) * pageSize);
   const [items, count] = await Promise.all([
-    qb.limit(pageSize).offset((page - 1) * pageSize).execute(),
+    (withRelations ? withRelations(pageQuery) : pageQuery).execute() as Promise<P[]>,
     qb.clearSelect().clearOrderBy().select(sql<number>`count(*)`.as('n')).executeTakeFirst() as Promise<{ n: number } | undefined>,
   ]);
   return { items, total: Number(count?.n ?? 0), page, pageSize };
