@@ -33,7 +33,24 @@ export interface Config {
   rateLimitPublicPerMin: number;
   /** RESPONSE_CACHE=off: public pages are computed on every request (core/response-cache.ts; for measuring the uncached path). */
   responseCache: boolean;
+  /** WECHAT_APPID / WECHAT_SECRET: the Official Account's web authorisation (sign-in in WeChat's browser) and its API token; unset: WeChat sign-in is off. */
+  wechatAppId?: string;
+  wechatSecret?: string;
+  /** WECHAT_OAUTH_BASE / WECHAT_API_BASE: WeChat's endpoints (tests point them at a protocol peer). */
+  wechatOauthBase: string;
+  wechatApiBase: string;
+  /** WECHAT_TEMPLATE_ID: the template notifications are sent with; WECHAT_TEMPLATE_KEYS: its two data keys for title and text. */
+  wechatTemplateId?: string;
+  wechatTemplateKeys: [string, string];
+  /** SMS_PROVIDER=log|aliyun, with Aliyun SMS's endpoint, AccessKey, signature name and template codes (core/sms-aliyun.ts). */
+  sms: SmsConfig;
+  /** ALLOW_LOG_SENDERS=1: production may start with messages only written to the log (otherwise it refuses). */
+  allowLogSenders: boolean;
 }
+
+export type SmsConfig =
+  | { provider: 'log' }
+  | { provider: 'aliyun'; endpoint: string; accessKeyId: string; accessKeySecret: string; signName: string; templateCode: string; noticeTemplateCode: string };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
@@ -56,6 +73,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: env.METRICS_TOKEN || undefined,
     rateLimitPublicPerMin: parseLimit('RATE_LIMIT_PUBLIC_PER_MIN', env.RATE_LIMIT_PUBLIC_PER_MIN, 600),
     responseCache: env.RESPONSE_CACHE !== 'off',
+    wechatAppId: env.WECHAT_APPID || undefined,
+    wechatSecret: env.WECHAT_SECRET || undefined,
+    wechatOauthBase: (env.WECHAT_OAUTH_BASE || 'https://open.weixin.qq.com').replace(/\/+$/, ''),
+    wechatApiBase: (env.WECHAT_API_BASE || 'https://api.weixin.qq.com').replace(/\/+$/, ''),
+    wechatTemplateId: env.WECHAT_TEMPLATE_ID || undefined,
+    wechatTemplateKeys: parseTemplateKeys(env.WECHAT_TEMPLATE_KEYS),
+    sms: parseSms(env),
+    allowLogSenders: env.ALLOW_LOG_SENDERS === '1' || env.ALLOW_LOG_SENDERS === 'true',
+  };
+}
+
+/** "thing1,thing2": the template's data keys that get the message's title and text. */
+function parseTemplateKeys(value: string | undefined): [string, string] {
+  const keys = (value || 'thing1,thing2').split(',').map((k) => k.trim());
+  if (keys.length !== 2 || !keys.every((k) => /^[A-Za-z][A-Za-z0-9_]*$/.test(k))) throw new Error(`WECHAT_TEMPLATE_KEYS: "${value}" should be two data keys of the template, e.g. thing1,thing2`);
+  return [keys[0], keys[1]];
+}
+
+/** The SMS sender: log (development) or aliyun; a provider without its keys stops the start and names what is missing. */
+function parseSms(env: NodeJS.ProcessEnv): SmsConfig {
+  const provider = env.SMS_PROVIDER || 'log';
+  if (provider === 'log') return { provider };
+  if (provider !== 'aliyun') throw new Error(`SMS_PROVIDER: "${provider}" is not known (log or aliyun)`);
+  const need = { SMS_ACCESS_KEY_ID: env.SMS_ACCESS_KEY_ID, SMS_ACCESS_KEY_SECRET: env.SMS_ACCESS_KEY_SECRET, SMS_SIGN_NAME: env.SMS_SIGN_NAME, SMS_TEMPLATE_CODE: env.SMS_TEMPLATE_CODE, SMS_TEMPLATE_NOTICE: env.SMS_TEMPLATE_NOTICE };
+  const missing = Object.entries(need).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length) throw new Error(`SMS_PROVIDER=aliyun needs ${missing.join(', ')}`);
+  return {
+    provider, endpoint: (env.SMS_ENDPOINT || 'https://dysmsapi.aliyuncs.com').replace(/\/+$/, ''),
+    accessKeyId: need.SMS_ACCESS_KEY_ID!, accessKeySecret: need.SMS_ACCESS_KEY_SECRET!, signName: need.SMS_SIGN_NAME!,
+    templateCode: need.SMS_TEMPLATE_CODE!, noticeTemplateCode: need.SMS_TEMPLATE_NOTICE!,
   };
 }
 

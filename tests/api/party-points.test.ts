@@ -28,7 +28,7 @@ describe('party points', () => {
 
   it('rules: seeded defaults, read by workers, changed by the district only', async () => {
     const rules = (await get(luming, '/api/party/points/rules')).json().items;
-    expect(rules.map((r: any) => r.code)).toEqual(['wish_fulfilled', 'station_service', 'verification_task', 'activity_attendance', 'volunteer_hours']);
+    expect(rules.map((r: any) => r.code)).toEqual(['wish_fulfilled', 'station_service', 'verification_task', 'activity_attendance', 'volunteer_hours', 'service_rated']);
     expect(rules.find((r: any) => r.code === 'volunteer_hours')).toMatchObject({ per: 'hour', active: true });
     for (const tok of [street, luming, member]) {
       expect((await send(tok, 'PUT', '/api/party/points/rules', { rules: [{ code: 'wish_fulfilled', points: 99 }] })).statusCode).toBe(403);
@@ -51,6 +51,9 @@ describe('party points', () => {
     const seen = (await get(luming, `/api/wishes/${id}`)).json();
     expect(seen).toMatchObject({ claimerPartyMember: true, claimer: { partyMember: true } });
     expect((await t.app.inject({ url: `/api/public/wishes/${id}` })).json().claimerPartyMember).toBe(true);
+    // The workers' list joins the claim and the badge in its page query: the same answer there.
+    const listed = (await get(luming, '/api/wishes?pageSize=100')).json().items.find((w: { id: number }) => w.id === id);
+    expect(listed).toMatchObject({ claimerPartyMember: true, claimerName: seen.claimer.name, communityName: seen.communityName });
     const done = await fulfil(member, id);
     expect(done.statusCode, done.body).toBe(200);
     const again = await fulfil(member, id);
@@ -81,6 +84,8 @@ describe('party points', () => {
     const id = await publishedWish(t, { title: '想要一台电风扇' });
     expect((await send(unit, 'POST', `/api/wishes/${id}/claim`, {})).statusCode).toBe(200);
     expect((await t.app.inject({ url: `/api/public/wishes/${id}` })).json().claimerPartyMember).toBe(false);
+    const listed = (await get(luming, '/api/wishes?pageSize=100')).json().items.find((w: { id: number }) => w.id === id);
+    expect(listed).toMatchObject({ claimerPartyMember: false, claimerName: expect.any(String) });
     expect((await fulfil(unit, id)).statusCode).toBe(200);
     expect(await wishEntries(id)).toHaveLength(0);
   });

@@ -18,8 +18,8 @@ describe('permissions on every endpoint', () => {
     expect(apiRoutes.length).toBeGreaterThan(20);
     const pub = apiRoutes.filter((r) => r.public).map((r) => `${r.method} ${r.url}`).sort();
     expect(pub).toEqual([
-      'GET /api/alliance/units', 'GET /api/brain/exchange-log/public-key', 'GET /api/health', 'GET /api/openapi.json', 'GET /api/positions', 'GET /api/positions/:id/photos/:fileId', 'GET /api/practical-matters', 'GET /api/practical-matters/:id', 'GET /api/practical-matters/:id/photos/:fileId', 'GET /api/projects', 'GET /api/projects/:id', 'GET /api/public/figures', 'GET /api/public/files/:id', 'GET /api/public/seasons', 'GET /api/public/wishes', 'GET /api/public/wishes/:id', 'GET /api/rooms/:id/slots',
-      'GET /api/stations', 'GET /api/wechat/oa', 'GET /api/wishes/events', 'POST /api/auth/login', 'POST /api/auth/sms/login', 'POST /api/auth/sms/send', 'POST /api/brain/inbound/:connectorKey', 'POST /api/public/seasons/:id/view', 'POST /api/stations/:id/checkin', 'POST /api/wechat/oa',
+      'GET /api/alliance/units', 'GET /api/auth/methods', 'GET /api/auth/wechat/authorize', 'GET /api/auth/wechat/callback', 'GET /api/brain/exchange-log/public-key', 'GET /api/health', 'GET /api/openapi.json', 'GET /api/positions', 'GET /api/positions/:id/photos/:fileId', 'GET /api/practical-matters', 'GET /api/practical-matters/:id', 'GET /api/practical-matters/:id/photos/:fileId', 'GET /api/projects', 'GET /api/projects/:id', 'GET /api/public/figures', 'GET /api/public/files/:id', 'GET /api/public/seasons', 'GET /api/public/wishes', 'GET /api/public/wishes/:id', 'GET /api/rooms/:id/slots',
+      'GET /api/stations', 'GET /api/wechat/oa', 'GET /api/wishes/events', 'POST /api/auth/login', 'POST /api/auth/sms/login', 'POST /api/auth/sms/send', 'POST /api/auth/sms/verify', 'POST /api/auth/wechat/bind', 'POST /api/brain/inbound/:connectorKey', 'POST /api/public/seasons/:id/view', 'POST /api/stations/:id/checkin', 'POST /api/wechat/oa',
     ]);
   });
 

@@ -239,6 +239,13 @@ const ROUTES: Record<string, Entry> = {
   'POST /api/auth/logout': () => 'ends the caller\'s own session',
   'GET /api/auth/me': () => [show({ url: '/api/auth/me', check: (res, a) => (res.json().account.id === a.id ? [] : [`answered for account ${res.json().account.id}`]) })],
   'GET /api/auth/csrf': () => 'the caller\'s own session token',
+  'POST /api/auth/sms/verify': () => 'completes the caller\'s own password sign-in with the code sent to that account\'s phone',
+  'GET /api/auth/methods': () => 'which ways of signing in are set up: no records',
+  'GET /api/auth/policy': () => 'the district-wide sign-in policy: no records of a region',
+  'PUT /api/auth/policy': () => 'the district-wide sign-in policy (auth:policy, district admin only): no records of a region',
+  'GET /api/auth/wechat/authorize': () => 'a redirect to WeChat: no records',
+  'GET /api/auth/wechat/callback': () => 'signs in the account bound to the caller\'s own WeChat openid (WeChat off in the walk)',
+  'POST /api/auth/wechat/bind': () => 'binds the caller\'s own openid to the account of the phone the caller proved by code (WeChat off in the walk)',
 
   // regions
   'GET /api/regions/tree': () => [show({
@@ -339,6 +346,20 @@ const ROUTES: Record<string, Entry> = {
       return [...out, ...(await listIn('regions', { items: (x) => x.breakdown })(res, a))];
     },
   })],
+  // The console home's to-do counts: each equals the same count taken inside the account's scope (none without a scope).
+  'GET /api/dashboard/todo': () => [show({
+    url: '/api/dashboard/todo',
+    check: async (res, a) => {
+      const items: { key: string; count: number }[] = res.json().items;
+      const like = a.scopePath ? `${a.scopePath}%` : '(no scope)';
+      const [inScope] = await q`select
+        (select count(*)::int from wishes where status = 'pending_review' and region_path like ${like}) as "reviewWishes",
+        (select count(distinct v.id)::int from votes v join consultations c on c.id = v.consultation_id join vote_rooms vr on vr.vote_id = v.id
+          left join vote_participations vp on vp.vote_id = vr.vote_id and vp.room_id = vr.room_id
+          where v.status = 'open' and vp.room_id is null and c.scope_path like ${like}) as "enterBallots"`;
+      return items.filter((i) => i.key in inScope && i.count !== inScope[i.key]).map((i) => `${i.key}: ${i.count}, in scope ${inScope[i.key]}`);
+    },
+  })],
   'GET /api/cockpit/map': () => [show({
     url: '/api/cockpit/map',
     check: async (res, a) => {
@@ -427,6 +448,7 @@ const ROUTES: Record<string, Entry> = {
     refuse({ url: `/api/files/${z.photo}` }),
     refuse({ url: `/api/files/${F.sub[a.username].photo}` }),
     refuse({ url: `/api/files/${z.scan}` }),
+    ...(NT[z.key].audience.has(a.id) ? [] : [refuse({ url: `/api/files/${NT[z.key].file}` })]),
   ]),
   'GET /api/me/wishes': () => [show({
     url: '/api/me/wishes',
@@ -676,6 +698,19 @@ const ROUTES: Record<string, Entry> = {
     edit.prepare = async () => { edit.form = await stationSheet([ST[z.key].open, '越界改名站', z.community.name]); };
     return [create, edit];
   }),
+  // station services (fixtures: SV, buildStationServiceFixtures): asked by the zone's owner at the zone's station, handled by member.demo
+  'POST /api/stations/:id/services': () => 'any signed-in resident may ask any open station for a service it offers; the request is the caller\'s own',
+  'GET /api/station-services': () => [show({ url: '/api/station-services?pageSize=100', check: stationServicesIn }), show({ url: '/api/station-services?view=managed&pageSize=100', check: stationServicesIn })],
+  'GET /api/station-services/:id': (a) => (a.zone && a.username !== SV_HANDLER ? [refuse({ url: `/api/station-services/${SV[Z(a).key].taken}` })] : SV_REASON),
+  'POST /api/station-services/:id/take': (a) => (a.zone && a.username !== SV_HANDLER ? [refuse({
+    url: `/api/station-services/${SV[Z(a).key].requested}/take`, also: [409], rows: () => row('station_services', SV[Z(a).key].requested), control: { as: SV_HANDLER },
+  })] : SV_REASON),
+  'POST /api/station-services/:id/done': (a) => (a.zone && a.username !== SV_HANDLER ? [refuse({
+    url: `/api/station-services/${SV[Z(a).key].taken}/done`, payload: {}, rows: () => row('station_services', SV[Z(a).key].taken), control: { as: SV_HANDLER },
+  })] : SV_REASON),
+  'POST /api/station-services/:id/rating': forZone((z) => [refuse({
+    url: `/api/station-services/${SV[z.key].done}/rating`, payload: { rating: 1, comment: '越界评价' }, rows: () => row('station_services', SV[z.key].done), control: { as: z.owner, payload: { rating: 5 } },
+  })]),
   'GET /api/stations/stats': () => [
     show({ url: '/api/stations/stats?by=station', check: async (res, a) => stationsIn(res.json().items.map((x: any) => x.id), a) }),
     show({ url: '/api/stations/stats?by=community', check: listIn('regions', { rel: 'in' }) }),
@@ -825,6 +860,18 @@ const ROUTES: Record<string, Entry> = {
   })]),
   'GET /api/compounds/:regionId/meetings': forZone((z) => [refuse({ url: `/api/compounds/${z.compound.id}/meetings` })]),
   'GET /api/me/follow-ups': () => [show({ url: '/api/me/follow-ups?pageSize=100', check: followUpsOnLine })],
+  // Phones whole, so only posts of the compound the caller lives in; an account without a home gets none.
+  'GET /api/me/grid-worker': () => [show({
+    url: '/api/me/grid-worker',
+    check: async (res, a) => {
+      const phones: string[] = res.json().contacts.map((c: { phone: string }) => c.phone);
+      if (!a.personId) return phones.length ? [`contacts for an account without a home: ${phones.join(', ')}`] : [];
+      const home = (await row('persons', a.personId)).region_path;
+      const mine = new Set((await q<{ phone: string }>`select pe.phone from compound_posts s join persons pe on pe.id = s.person_id
+        join regions c on c.id = s.compound_id where ${home} like c.path || '%'`).map((r) => r.phone));
+      return phones.filter((p) => !mine.has(p)).map((p) => `a phone from outside the caller's compound: ${p}`);
+    },
+  })],
   'POST /api/me/follow-ups/:id/done': forZone((z) => [refuse({ url: `/api/me/follow-ups/${CP[z.key].followUp}/done`, payload: {}, rows: () => row('compound_follow_ups', CP[z.key].followUp), control: { as: z.owner } })]),
   // Only a household of the compound rates it: no prober lives in the zone aimed at (member.demo, of 鹿鸣苑, is the control).
   'POST /api/compounds/:regionId/ratings': forZone((z) => [refuse({
@@ -1037,12 +1084,80 @@ const ROUTES: Record<string, Entry> = {
     rows: rowsWhere('party_volunteer_posts', 'title', `越界岗位${z.key}`), control: { as: z.owner },
   })]),
   'POST /api/party/posts/:id/volunteer': () => 'open posts are district-wide: any party member may volunteer for any of them, and the offer is the caller\'s own member record\'s',
+  'POST /api/party/offers/:id/hours': forZone((z) => [refuse({
+    url: `/api/party/offers/${PA[z.key].served}/hours`, payload: { hours: 3 }, rows: () => row('party_volunteer_offers', PA[z.key].served), control: { as: z.owner },
+  })]),
   'POST /api/party/offers/:id/decide': forZone((z) => [refuse({
     url: `/api/party/offers/${PA[z.key].offer}/decide`, payload: { decision: 'accepted' }, rows: () => row('party_volunteer_offers', PA[z.key].offer), control: { as: z.owner },
   })]),
   'PUT /api/party/points/rules': (a) => (a.zone
     ? [refuse({ url: '/api/party/points/rules', payload: { rules: [{ code: 'wish_fulfilled', points: 50 }] }, rows: async () => q`select * from party_point_rules order by code`, control: { as: 'admin' } })]
     : 'the district admin sets the district\'s rules'),
+
+  // notices (fixtures: NT, buildNoticeFixtures): a notice to each zone's compound, read by who lives there and managed by the zone's side
+  'GET /api/notices': (a) => [
+    show({ url: '/api/notices?pageSize=100', check: noticesIn }),
+    ...(a.zone ? [refuse({ url: `/api/notices?regionId=${Z(a).compound.id}` }), show({ url: `/api/notices?q=${encodeURIComponent('范围测试公告')}&pageSize=100`, check: noticesIn })] : []),
+  ],
+  'POST /api/notices': forZone((z) => [refuse({
+    url: '/api/notices', payload: { regionId: z.compound.id, title: `越界公告${z.key}`, body: '越界发布' }, rows: rowsWhere('notices', 'title', `越界公告${z.key}`), control: { as: z.owner },
+  })]),
+  'GET /api/notices/mine': () => [show({ url: '/api/notices/mine?pageSize=100', check: feedIn })],
+  'GET /api/notices/unread-count': () => "counts the caller's own feed: the live notices whose region holds the caller's own home",
+  'GET /api/notices/:id': (a) => (!a.zone ? NA_DISTRICT : NT[a.zone].audience.has(a.id) ? LIVES_THERE : [refuse({ url: `/api/notices/${NT[a.zone].notice}` })]),
+  'PATCH /api/notices/:id': forZone((z) => [refuse({
+    url: `/api/notices/${NT[z.key].notice}`, payload: { title: '越界修改' }, rows: () => row('notices', NT[z.key].notice), control: { as: z.owner },
+  })]),
+  'DELETE /api/notices/:id': forZone((z) => [refuse({ url: `/api/notices/${NT[z.key].withdrawMe}`, rows: () => row('notices', NT[z.key].withdrawMe), control: { as: z.owner } })]),
+  // Only who lives under the notice's region marks it read (member.demo lives in 鹿鸣苑: the control); no prober lives in the zone aimed at.
+  'POST /api/notices/:id/read': (a) => (!a.zone ? NA_DISTRICT : NT[a.zone].audience.has(a.id) ? LIVES_THERE : [refuse({
+    url: `/api/notices/${NT[a.zone].notice}/read`, rows: rowsWhere('notice_reads', 'notice_id', NT[a.zone].notice), ...(a.zone === 'LMY' ? { control: { as: 'member.demo' } } : {}),
+  })]),
+  'POST /api/notices/:id/attachments': forZone((z) => [refuse({
+    url: `/api/notices/${NT[z.key].notice}/attachments`, form: NT[z.key].form, rows: rowsWhere('notice_attachments', 'notice_id', NT[z.key].notice), control: { as: z.owner },
+  })]),
+  'DELETE /api/notices/:id/attachments/:fileId': forZone((z) => [refuse({
+    url: `/api/notices/${NT[z.key].notice}/attachments/${NT[z.key].file}`, rows: rowsWhere('notice_attachments', 'notice_id', NT[z.key].notice), control: { as: z.owner },
+  })]),
+};
+
+/** Per zone: a notice to the zone's compound (with one attachment), one to withdraw, and the accounts whose home lies under the compound. */
+const NT = {} as Record<ZoneKey, { notice: number; withdrawMe: number; file: number; audience: Set<number>; form: Probe['form'] }>;
+const LIVES_THERE = 'the account\'s home lies under the notice\'s region: the notice is theirs to read';
+async function buildNoticeFixtures() {
+  const jpeg = await jpegWithGps();
+  for (const key of ['LMY', 'JLH', 'KC'] as ZoneKey[]) {
+    const z = F.zones[key];
+    const insert = async (title: string) => (await db().insertInto('notices').values({
+      region_id: z.compound.id, region_path: z.compound.path, title, body: '范围测试', published_by: z.ownerId, expires_at: new Date(Date.now() + 30 * 86400_000),
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    const notice = await insert(`范围测试公告${key}`), withdrawMe = await insert(`范围测试撤回${key}`);
+    const form = multipart({}, [{ field: 'files', name: 'n.jpg', type: 'image/jpeg', data: jpeg }]);
+    const file = (await api(z.owner, 'POST', `/api/notices/${notice}/attachments`, undefined, form)).attachments[0].id;
+    const audience = await q<{ id: number }>`select a.id from accounts a join persons p on p.id = a.person_id where p.region_path like ${`${z.compound.path}%`}`;
+    NT[key] = { notice, withdrawMe, file, audience: new Set(audience.map((r) => r.id)), form };
+  }
+}
+/** Notices of the publishing side's answer were published to regions in the caller's scope; the total is no more than those. */
+const noticesIn = async (res: Res, a: Acct) => {
+  const b = res.json();
+  const ids = (b.items as { id: number }[]).map((x) => x.id);
+  const scoped = new Set((await q<{ id: number }>`select id from notices where region_path like ${`${a.scopePath}%`}`).map((r) => r.id));
+  const bad = ids.filter((id) => !scoped.has(id));
+  const out = bad.length ? [`notices outside scope: ${bad.slice(0, 8).join(', ')}`] : [];
+  if (b.total > scoped.size) out.push(`total ${b.total}, but only ${scoped.size} notices are in scope`);
+  return out;
+};
+/** A feed holds only live notices whose region holds the caller's own home. */
+const feedIn = async (res: Res, a: Acct) => {
+  const ids = (res.json().items as { id: number }[]).map((x) => x.id);
+  if (!ids.length) return [];
+  const [home] = a.personId == null ? [] : await q<{ path: string }>`select region_path as path from persons where id = ${a.personId}`;
+  if (!home) return [`a feed of ${ids.length} notices for an account without a home`];
+  const ok = new Set((await q<{ id: number }>`select id from notices where id in (${sql.join(ids)}) and ${home.path} like region_path || '%'
+    and withdrawn_at is null and (expires_at is null or expires_at > now())`).map((r) => r.id));
+  const bad = ids.filter((id) => !ok.has(id));
+  return bad.length ? [`notices not over the caller's home: ${bad.slice(0, 8).join(', ')}`] : [];
 };
 
 /**
@@ -1075,7 +1190,7 @@ async function buildPartyFixtures() {
   }
 }
 /** Per zone: an activity of the zone's organisation with sign-in open, its QR token, and the accounts whose member record attends it. */
-const PA = {} as Record<ZoneKey, { activity: number; token: string; attendees: Set<number>; offer: number }>;
+const PA = {} as Record<ZoneKey, { activity: number; token: string; attendees: Set<number>; offer: number; served: number }>;
 const ATTENDS = 'the account\'s person is a member of the zone\'s organisation: the activity is theirs';
 async function buildActivityFixtures() {
   for (const key of ['LMY', 'JLH', 'KC'] as ZoneKey[]) {
@@ -1089,7 +1204,10 @@ async function buildActivityFixtures() {
     const post = await db().insertInto('party_volunteer_posts').values({ organisation_id: z.org, title: `范围测试岗位${key}`, place: '卡口', starts_on: today(), ends_on: inDays(30), slots: 5 })
       .returning('id').executeTakeFirstOrThrow();
     const offer = await db().insertInto('party_volunteer_offers').values({ post_id: post.id, member_id: PF[key].member }).returning('id').executeTakeFirstOrThrow();
-    PA[key] = { activity: id, token: activityToken(t.app.secrets, id, new Date(Date.now() + 4 * 3600_000)).token, attendees: new Set(attendees.map((r) => r.id)), offer: offer.id };
+    // An accepted offer on the started post, whose hours the zone's side records.
+    const [other] = await q<{ id: number }>`select id from party_members where organisation_id = ${z.org} and id <> ${PF[key].member} order by id limit 1`;
+    const served = await db().insertInto('party_volunteer_offers').values({ post_id: post.id, member_id: other.id, status: 'accepted', decided_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    PA[key] = { activity: id, token: activityToken(t.app.secrets, id, new Date(Date.now() + 4 * 3600_000)).token, attendees: new Set(attendees.map((r) => r.id)), offer: offer.id, served: served.id };
   }
 }
 /** Posts of an answer: with their offers only for the post organisation's side in scope; otherwise open, and only to a party member. */
@@ -1241,6 +1359,33 @@ async function buildStationFixtures() {
     await api(z.owner, 'POST', `/api/stations/${closed}/close`, { reason: '测试关闭' });
     ST[key] = { open, closed };
   }
+}
+/** Station services per zone at a station of the zone, asked by the zone's owner: one waiting, one taken by member.demo, one done by member.demo. */
+const SV = {} as Record<ZoneKey, { requested: number; taken: number; done: number }>;
+const SV_HANDLER = 'member.demo';
+const SV_REASON = 'a party member takes and serves requests at any open station district-wide (member.demo handles the fixtures); the district sees all';
+async function buildStationServiceFixtures() {
+  for (const key of ['LMY', 'JLH', 'KC'] as ZoneKey[]) {
+    const z = F.zones[key];
+    // A station of its own: the close probe's control closes ST's open station during the walk.
+    const station = (await api(z.owner, 'POST', '/api/stations', stationPayload(z, `站点服务测试站${key}`))).id;
+    const ask = async () => (await api(z.owner, 'POST', `/api/stations/${station}/services`, { service: 'rest', note: '测试服务' })).id as number;
+    const [requested, taken, done] = [await ask(), await ask(), await ask()];
+    for (const id of [taken, done]) await api(SV_HANDLER, 'POST', `/api/station-services/${id}/take`);
+    await api(SV_HANDLER, 'POST', `/api/station-services/${done}/done`, {});
+    SV[key] = { requested, taken, done };
+  }
+}
+/** Station services of an answer: the caller's own (asked or handled), waiting ones for a party member, or at a station in the caller's scope for station:manage. */
+async function stationServicesIn(res: Res, a: Acct) {
+  const ids = (res.json().items as { id: number }[]).map((x) => x.id);
+  if (!ids.length) return [];
+  const member = a.personId != null && (await q`select 1 from party_members where person_id = ${a.personId}`).length > 0;
+  const manage = a.perms.has('*') || a.perms.has('station:manage');
+  const rows = await q<{ id: number; path: string; status: string; beneficiary_account_id: number; handler_account_id: number | null }>`select v.id, r.path, v.status,
+    v.beneficiary_account_id, v.handler_account_id from station_services v join stations s on s.id = v.station_id join regions r on r.id = s.region_id where v.id in (${sql.join(ids)})`;
+  const bad = rows.filter((v) => !(v.beneficiary_account_id === a.id || v.handler_account_id === a.id || (member && v.status === 'requested') || (manage && inScope(a, v.path)))).map((v) => v.id);
+  return bad.length ? [`station services outside scope: ${bad.join(', ')}`] : [];
 }
 const STATION_SHEET = ['编号', '名称', '类型', '所在社区', '地址', '纬度', '经度', '开放时间', '服务项目（用、分隔）', '所属联盟单位', '联系人', '联系电话', '简介'];
 /** A stations import sheet with one row: [编号, 名称, 所在社区] and valid values for the rest. */
@@ -1484,9 +1629,11 @@ async function buildFixtures(): Promise<Fixtures> {
   await buildBookingFixtures();
   await buildCompoundFixtures();
   await buildStationFixtures();
+  await buildStationServiceFixtures();
   await buildPracticalFixtures();
   await buildPartyFixtures();
   await buildActivityFixtures();
+  await buildNoticeFixtures();
   return F;
 }
 

@@ -39,12 +39,14 @@ describe('redcom serve', () => {
     } finally {
       expect(await s2.stop('SIGTERM')).toBe(0);
     }
-  });
+  }, 120_000); // two starts, the first seeding the demo
 
   it('in production nothing demo is seeded, no default password works, and the first admin comes from the CLI', async () => {
     // The hub's secret key must be given in production (every instance shares it); without it the server does not start.
     await expect(startServer({ DATA_DIR: path.join(tmp, 'prod'), NODE_ENV: 'production' }, freePort())).rejects.toThrow(/REDCOM_SECRET_KEY is required in production/);
-    const env = { DATA_DIR: path.join(tmp, 'prod'), NODE_ENV: 'production', REDCOM_SECRET_KEY: 'ab'.repeat(32) };
+    // Nor does it start when SMS and WeChat messages would only be written to the log, unless told that is meant.
+    await expect(startServer({ DATA_DIR: path.join(tmp, 'prod'), NODE_ENV: 'production', REDCOM_SECRET_KEY: 'ab'.repeat(32) }, freePort())).rejects.toThrow(/sms and wechat_template would only be written to the log[\s\S]*ALLOW_LOG_SENDERS=1/);
+    const env = { DATA_DIR: path.join(tmp, 'prod'), NODE_ENV: 'production', REDCOM_SECRET_KEY: 'ab'.repeat(32), ALLOW_LOG_SENDERS: '1' };
     const port = freePort();
     const s = await startServer(env, port);
     try {
@@ -88,5 +90,5 @@ describe('redcom serve', () => {
     } finally {
       await s2.stop();
     }
-  }, 120_000);
+  }, 180_000);
 });

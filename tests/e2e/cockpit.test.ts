@@ -61,6 +61,12 @@ describe('the cockpit big screen: map, drill-down, live wishes', () => {
     const d = await mismatches(page, base, 'district', districtId);
     expect(d.panels).toBe(6);
     expect(Number((await page.getByTestId('num-overview-persons').textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
+    // The population panel's age pyramid holds the API's bands (everyone of known age).
+    await page.getByTestId('pyramid-overview').locator('canvas').first().waitFor();
+    const overview = await (await page.request.get(`${base}/api/cockpit/district/${map.root.id}/overview`)).json();
+    const aged = overview.pyramid.reduce((s: number, b: any) => s + b.male + b.female, 0);
+    expect(aged).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await page.getByTestId('pyramid-overview').getAttribute('data-total'))).toBe(aged);
     await page.getByTestId('updated-at').waitFor();
     await shot(page, 'cockpit-district');
 

@@ -74,6 +74,8 @@ describe('a micro-wish from a phone to a lit light on the wish tree', () => {
     await unit.goto(`${base}/login?redirect=/wishes/${id}`);
     await signIn(unit, 'unit.demo');
     await unit.getByTestId('wish-claim').click();
+    // The claim asks first what the unit commits to (deadline, contact details); elder-mode.test.ts covers cancelling.
+    await unit.getByTestId('claim-confirm').click();
     await unit.getByTestId('wish-status').filter({ hasText: '已认领' }).waitFor();
     await unit.getByTestId('wish-fulfil').click();
     await unit.locator('[data-testid="fulfil-photos"] input[type=file]').setInputFiles(photo);
@@ -97,5 +99,5 @@ describe('a micro-wish from a phone to a lit light on the wish tree', () => {
     expect(pub.photos.filter((p: { kind: string }) => p.kind === 'evidence')).toHaveLength(1);
     expect(errors).toEqual([]);
     for (const p of [screen, resident, admin, unit]) await p.context().close();
-  });
+  }, 120_000); // four browsers through the whole path, now with the claim confirmation: over a minute on a loaded machine
 });

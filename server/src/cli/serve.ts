@@ -5,7 +5,8 @@ import { purgeExpiredSessions } from '../modules/people/sign-in.js';
 import { syncRoles } from '../modules/people/accounts.js';
 import { MODULES, ROLES } from '../modules/index.js';
 import { seed } from '../seed/seed.js';
-import { deliverOutbox, logSenders } from '../core/notify.js';
+import { deliverOutbox } from '../core/notify.js';
+import { assertRealSenders, outboxSenders } from '../core/senders.js';
 import { loadSecretKey } from '../core/secret-box.js';
 import { openConfiguredDb } from './open.js';
 import { scheduleSweeps } from '../core/sweeps.js';
@@ -19,6 +20,7 @@ import { clearImportLocksAtStart } from '../core/import-lock.js';
 export async function serve(config: Config) {
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   loadSecretKey(config); // fails fast in production when REDCOM_SECRET_KEY is missing, before any migration
+  assertRealSenders(config); // and when SMS or WeChat messages would only be logged
   const dbh = await openConfiguredDb(config);
   const { db } = dbh;
   await syncRoles(db, ROLES);
@@ -42,7 +44,7 @@ export async function serve(config: Config) {
   // Background work whose state lives in the database, so a restart loses nothing:
   // each module's sweeps (e.g. the claim clock) and outbox delivery, once per tick across instances (core/sweeps.ts).
   const deps = { db, bus: app.events, files: app.files, secrets: app.secrets };
-  const senders = logSenders(log);
+  const senders = outboxSenders(config, db, app.secrets, log);
   const every = (ms: number) => config.sweepEveryMs ?? ms;
   const stopSweeps = scheduleSweeps(dbh, app.metrics, log, [
     ...MODULES.flatMap((m) => (m.sweeps ?? []).map((s) => ({ name: `${m.name}: ${s.name}`, everyMs: every(s.everyMs), run: () => s.run(deps) }))),

@@ -27,6 +27,12 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   sms_code_invalid: { 'zh-CN': '验证码错误或已失效，请重新获取', en: 'The code is wrong or no longer valid; ask for a new one' },
   sms_too_soon: { 'zh-CN': '验证码发送过于频繁，请 1 分钟后再试', en: 'A code was just sent; wait a minute before asking again' },
   sms_daily_limit: { 'zh-CN': '该手机号今日获取验证码次数已达上限，请明天再试', en: 'This phone has had its codes for today; try again tomorrow' },
+  second_factor_no_phone: { 'zh-CN': '该账号登录须短信验证，但账号未登记手机号，请联系区级管理员在“账号管理”中填写手机号', en: 'This account must confirm sign-in by SMS but has no phone; ask a district administrator to add one under Accounts' },
+  wechat_off: { 'zh-CN': '本系统未开通微信登录，请使用手机号验证码或密码登录', en: 'WeChat sign-in is not set up here; sign in with your phone or password' },
+  wechat_state_invalid: { 'zh-CN': '微信授权已过期或无效，请重新点击“微信登录”', en: 'The WeChat authorisation expired or is not valid; tap "WeChat sign-in" again' },
+  wechat_code_invalid: { 'zh-CN': '微信授权码无效或已使用，请重新点击“微信登录”', en: 'The WeChat code is not valid or was already used; tap "WeChat sign-in" again' },
+  wechat_ticket_invalid: { 'zh-CN': '微信绑定已过期，请重新点击“微信登录”', en: 'The WeChat binding step expired; tap "WeChat sign-in" again' },
+  wechat_unavailable: { 'zh-CN': '暂时无法连接微信，请稍后再试或使用手机号登录', en: 'WeChat cannot be reached now; try later or sign in with your phone' },
   rate_limited: { 'zh-CN': '请求过于频繁，请于 {seconds} 秒后再试', en: 'Too many requests; try again in {seconds} seconds' },
   too_many_streams: { 'zh-CN': '实时连接过多，请关闭其他页面后再试', en: 'Too many live connections from this address; close other pages and retry' },
   // field messages
@@ -59,6 +65,7 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   no_such_season: { 'zh-CN': '心愿季不存在', en: 'no such season' },
   no_current_season: { 'zh-CN': '当前没有进行中的心愿季', en: 'no season is running now' },
   season_not_covering: { 'zh-CN': '本季心愿活动未覆盖该社区', en: 'this season does not cover the community' },
+  value_required_for_goods: { 'zh-CN': '物品类心愿请填写预估价值（服务、陪伴类可不填）', en: 'a goods wish needs its estimated value (optional for service and companionship)' },
   over_value_cap: { 'zh-CN': '超过本季单个心愿价值上限 ¥{cap}', en: 'is over the season cap of ¥{cap}' },
   no_person_linked: { 'zh-CN': '账号未关联居民信息，请联系社区', en: 'your account is not linked to a resident record' },
   no_community: { 'zh-CN': '无法确定所属社区', en: 'cannot tell the community' },
@@ -276,6 +283,22 @@ const messages: Record<string, { 'zh-CN': string; en: string }> = {
   post_closed: { 'zh-CN': '该岗位已结束招募', en: 'This post no longer takes volunteers' },
   post_full: { 'zh-CN': '该岗位名额已满', en: 'This post has no places left' },
   offer_decided: { 'zh-CN': '该请缨已处理，不能重复处理', en: 'This offer has already been decided' },
+  // notices (notices module)
+  notice_region_level: { 'zh-CN': '公告范围须为区、街道、社区、小区或楼栋', en: 'must be a district, street, community, compound or building' },
+  expiry_in_past: { 'zh-CN': '截止时间须晚于当前时间', en: 'must be in the future' },
+  notice_withdrawn: { 'zh-CN': '该公告已撤回，不能再修改', en: 'This notice has been withdrawn and can no longer be changed' },
+  not_image_or_pdf: { 'zh-CN': '仅支持图片（JPEG、PNG、WebP）或 PDF 文件', en: 'must be an image (JPEG, PNG, WebP) or a PDF' },
+  too_many_attachments: { 'zh-CN': '每条公告最多 {max} 个附件', en: 'at most {max} attachments per notice' },
+  // station services, volunteer hours, ratings of members' services
+  not_offered: { 'zh-CN': '该站点不提供此项服务', en: 'the station does not offer this service' },
+  own_request: { 'zh-CN': '不能接自己申请的服务', en: 'You cannot take your own request' },
+  station_closed: { 'zh-CN': '该站点已关闭', en: 'This station is closed' },
+  service_taken: { 'zh-CN': '该服务已被他人接单', en: 'Someone else has taken this request' },
+  service_not_done: { 'zh-CN': '服务完成后才能评价', en: 'A service can be rated once it is done' },
+  service_rated_already: { 'zh-CN': '该服务已评价过，每项服务只能评价一次', en: 'This service has already been rated' },
+  offer_not_accepted: { 'zh-CN': '只有已接受的请缨才能登记服务时长', en: 'Hours are recorded for accepted offers only' },
+  post_not_started: { 'zh-CN': '岗位开始后才能登记服务时长', en: 'Hours can be recorded once the post has started' },
+  hours_recorded: { 'zh-CN': '该请缨已登记服务时长 {hours} 小时，不能再改', en: 'This offer already has {hours} hours recorded' },
 };
 
 export function localeOf(req: Pick<FastifyRequest, 'headers'>): Locale {

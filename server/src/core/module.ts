@@ -60,5 +60,5 @@ export const defineModule = <const M extends ModuleManifest>(m: M): M => m;
 /** Tables core owns (shared infrastructure: audit, personal-data log, files, messaging, throttles, locks). */
 export const CORE_TABLES: (keyof Database)[] = [
   'audit_log', 'pi_access_log', 'schema_migrations', 'files', 'notifications', 'outbox', 'wechat_bindings', 'wechat_bind_codes',
-  'auth_throttle', 'app_secrets', 'import_locks',
+  'auth_throttle', 'app_secrets', 'import_locks', 'provider_tokens',
 ];

@@ -69,6 +69,6 @@ export const systemResponses = {
   openapi: { 200: z.record(z.string(), z.unknown()).describe('OpenAPI 3.0 document') },
 };
 
-/** Whether a route's schema declares the reply of a success status (200–299 or 2XX). */
+/** Whether a route's schema declares the reply of a success status (200–299 or 2XX; a redirect for a browser step such as an OAuth callback). */
 export const declaresSuccess = (schema: unknown) =>
-  Object.keys((schema as { response?: object } | undefined)?.response ?? {}).some((status) => /^2(\d\d|XX)$/i.test(status));
+  Object.keys((schema as { response?: object } | undefined)?.response ?? {}).some((status) => /^2(\d\d|XX)$/i.test(status) || /^30[12378]$/.test(status));

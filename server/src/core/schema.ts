@@ -150,7 +150,7 @@ export interface SeasonViewsTable { season_id: number; visitor: string; day: str
 export interface NotificationsTable { id: Id; account_id: number; kind: string; title: string; body: string; wish_id: number | null; read_at: Timestamp | null; created_at: Generated<Date> }
 export interface OutboxTable {
   id: Id; channel: string; recipient: string; payload: ColumnType<unknown, string, string>; status: Generated<'pending' | 'sent' | 'failed'>;
-  attempts: Generated<number>; last_error: string | null; created_at: Generated<Date>; sent_at: Timestamp | null;
+  attempts: Generated<number>; last_error: string | null; created_at: Generated<Date>; sent_at: Timestamp | null; lease_until: Timestamp | null;
 }
 export interface WechatBindingsTable { openid: string; account_id: number; created_at: Generated<Date> }
 export interface WechatBindCodesTable { code: string; account_id: number; expires_at: Timestamp }
@@ -235,6 +235,9 @@ export interface AuthThrottleTable { key: string; account_id: number | null; att
 export interface WechatMessagesTable { key: string; received_at: Generated<Date> }
 export interface AppSecretsTable { name: string; value: string; created_at: Generated<Date> }
 export interface SmsCodesTable { id: Generated<number>; phone: string; code_mac: string; created_at: Generated<Date>; expires_at: Timestamp; tries: Generated<number>; used_at: Timestamp | null }
+export interface SignInPolicyTable { id: Generated<boolean>; staff_sms: Generated<boolean>; updated_at: Generated<Date>; updated_by: number | null }
+export interface SignInChallengesTable { id: Generated<number>; token_mac: string; account_id: number; code_mac: string; tries: Generated<number>; created_at: Generated<Date>; expires_at: Timestamp; used_at: Timestamp | null }
+export interface ProviderTokensTable { name: string; value: string; expires_at: Timestamp }
 export interface ImportLocksTable { account_id: number; kind: string; token: string; started_at: Generated<Date> }
 
 export interface Database {
@@ -291,6 +294,9 @@ export interface Database {
   assignment_proposals: AssignmentProposalsTable;
   assignment_items: AssignmentItemsTable;
   import_locks: ImportLocksTable;
+  sign_in_policy: SignInPolicyTable;
+  sign_in_challenges: SignInChallengesTable;
+  provider_tokens: ProviderTokensTable;
 }
 
 export type Region = Selectable<RegionsTable>;

@@ -22,3 +22,9 @@ export async function redeemBindCode(tx: Executor, openid: string, code: string)
     .onConflict((oc) => oc.column('openid').doUpdateSet({ account_id: row.account_id })).execute();
   return row.account_id;
 }
+
+/** Binds an OpenID to an account (WeChat sign-in's first visit); an OpenID bound before moves to this account. */
+export async function bindOpenid(tx: Executor, openid: string, accountId: number) {
+  await tx.insertInto('wechat_bindings').values({ openid, account_id: accountId })
+    .onConflict((oc) => oc.column('openid').doUpdateSet({ account_id: accountId })).execute();
+}

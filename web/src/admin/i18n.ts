@@ -7,6 +7,8 @@ import { practicalMessages } from './practical-i18n';
 import { compoundMessages } from './compound-i18n';
 import { brainMessages } from './brain-i18n';
 import { partyMessages } from './party-i18n';
+import { noticeMessages } from './notices-i18n';
+import { consoleMessages } from './console-i18n';
 
 export const i18n = createAppI18n(admin);
 extendMessages(i18n, propertyMessages);
@@ -15,4 +17,6 @@ extendMessages(i18n, practicalCodes, practicalMessages);
 extendMessages(i18n, compoundMessages);
 extendMessages(i18n, brainMessages);
 extendMessages(i18n, partyMessages);
+extendMessages(i18n, noticeMessages);
+extendMessages(i18n, consoleMessages);
 export const t = (key: string, params?: Record<string, unknown>) => i18n.global.t(key, params ?? {});

@@ -45,7 +45,7 @@ export const partyMessages = {
       },
       vposts: {
         create: '发布岗位', title: '岗位', place: '地点', period: '时间', slots: '名额', accepted: '已接受', offers: '请缨党员', note: '留言',
-        accept: '接受', decline: '婉拒', decided: '已处理', created: '岗位已发布', description: '说明', none: '暂无请缨',
+        accept: '接受', decline: '婉拒', decided: '已处理', created: '岗位已发布', description: '说明', none: '暂无请缨', hours: '服务时长', recordHours: '登记时长', hoursPrompt: '「{name}」本次志愿服务的小时数（0.5 的倍数；登记一次，按积分规则计分）', hoursRecorded: '已登记 {hours} 小时，计 {points} 分',
         status: { pending: '待确认', accepted: '已接受', declined: '已婉拒' },
       },
       points: {
@@ -107,7 +107,7 @@ export const partyMessages = {
       },
       vposts: {
         create: 'New post', title: 'Post', place: 'Place', period: 'Period', slots: 'Places', accepted: 'Accepted', offers: 'Volunteers', note: 'Message',
-        accept: 'Accept', decline: 'Decline', decided: 'Done', created: 'Post published', description: 'Description', none: 'No volunteers yet',
+        accept: 'Accept', decline: 'Decline', decided: 'Done', created: 'Post published', description: 'Description', none: 'No volunteers yet', hours: 'Hours', recordHours: 'Record hours', hoursPrompt: 'Hours {name} served (multiples of 0.5; recorded once, points per the rules)', hoursRecorded: '{hours} h recorded, {points} points',
         status: { pending: 'Pending', accepted: 'Accepted', declined: 'Declined' },
       },
       points: {

@@ -39,6 +39,7 @@ export const menu = [
   { name: 'alliance-lists', path: 'alliance/lists', title: 'menu.allianceLists', icon: 'Connection', permission: 'alliance:manage', component: () => import('./views/AllianceListsView.vue') },
   { name: 'alliance-units', path: 'alliance/units', title: 'menu.allianceUnits', icon: 'Flag', permission: 'alliance:manage', component: () => import('./views/AllianceUnitsView.vue') },
   { name: 'alliance-assignment', path: 'alliance/assignment', title: 'menu.allianceAssignment', icon: 'Finished', permission: 'alliance:manage', component: () => import('./views/AllianceAssignmentView.vue') },
+  { name: 'notices', path: 'notices', title: 'menu.notices', icon: 'Document', permission: 'notice:manage', component: () => import('./views/NoticesView.vue') },
   { name: 'stations', path: 'stations', title: 'menu.stations', icon: 'MapLocation', permission: 'station:manage', component: () => import('./views/StationsView.vue') },
   // Red Brain (红色大脑): one group in the side menu.
   { name: 'brain-registry', path: 'brain/registry', title: 'menu.brainRegistry', icon: 'OfficeBuilding', group: 'brain', permission: 'brain:use', component: () => import('./views/BrainRegistryView.vue') },

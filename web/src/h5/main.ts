@@ -4,6 +4,7 @@ import { createPinia } from 'pinia';
 import 'vant/es/toast/style/index';
 import 'vant/es/dialog/style/index';
 import './styles.css';
+import './elder.css';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';

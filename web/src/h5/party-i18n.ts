@@ -13,6 +13,7 @@ const partyH5 = {
       notMember: '您的账号未关联党员，无法使用党员功能', back: '返回我的组织',
       posts: '请缨岗位', noPosts: '暂无招募中的岗位', postPlaces: '名额 {accepted}/{slots}', volunteer: '我要请缨', volunteerNote: '请缨留言（可不填）',
       volunteered: '已请缨，等待组织确认', offer: { pending: '已请缨 · 待确认', accepted: '已接受', declined: '已婉拒' },
+      ratings: '群众评价 · {n} 条 · 平均 {avg} 星',
     },
   },
   en: {
@@ -25,6 +26,7 @@ const partyH5 = {
       notMember: 'Your account is not linked to a party member', back: 'Back to my organisation',
       posts: 'Volunteer posts', noPosts: 'No open posts', postPlaces: 'Places {accepted}/{slots}', volunteer: 'Volunteer', volunteerNote: 'Message (optional)',
       volunteered: 'Offer sent; waiting for the organisation', offer: { pending: 'Offered · pending', accepted: 'Accepted', declined: 'Declined' },
+      ratings: 'Residents\' ratings · {n} · average {avg} stars',
     },
   },
 } satisfies Messages;

@@ -58,8 +58,12 @@ export const router = createRouter({
     // 智慧党建 for members: my organisation, activities and points; the activity's QR code opens /party/checkin?token=…
     { path: '/party', name: 'party', component: () => import('./views/PartyView.vue'), meta: { title: 'partyH5.title' } },
     { path: '/party/points', name: 'party-points', component: () => import('./views/PartyPointsView.vue'), meta: { title: 'partyH5.ledger' } },
+    { path: '/station-services', name: 'station-services', component: () => import('./views/StationServicesView.vue'), meta: { title: 'h5.stations' } },
     { path: '/party/posts', name: 'party-posts', component: () => import('./views/PartyPostsView.vue'), meta: { title: 'partyH5.posts' } },
     { path: '/party/checkin', name: 'party-checkin', component: () => import('./views/PartyCheckinView.vue'), meta: { title: 'partyH5.checkinTitle' } },
+    // 社区公告: the notices over my home, and one notice (opening it marks it read).
+    { path: '/notices', name: 'notices', component: () => import('./views/NoticesView.vue'), meta: { title: 'h5.notices' } },
+    { path: '/notices/:id(\\d+)', name: 'notice', component: () => import('./views/NoticeView.vue'), meta: { title: 'h5.notices' } },
     { path: '/messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: 'wishH5.messages' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

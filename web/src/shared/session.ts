@@ -1,7 +1,17 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import { api, isApiError, setCsrfToken } from './api';
-import type { LoginResult, Me, RoleRef } from './types';
+import type { LoginResult, Me, RoleRef, SecondFactor } from './types';
+
+/**
+ * Thrown by a password sign-in of an account that must confirm by SMS (the district's sign-in
+ * policy): the code went to `secondFactor.phone`; pass it to verifySecondFactor.
+ */
+export class SecondFactorNeeded extends Error {
+  constructor(readonly secondFactor: SecondFactor) {
+    super('second factor needed');
+  }
+}
 
 /**
  * The signed-in account, shared shape for all three apps. The session itself is the
@@ -30,7 +40,19 @@ export const useSession = defineStore('session', () => {
   }
 
   async function login(username: string, password: string): Promise<Me> {
-    return signedIn(await api.post<LoginResult>('/api/auth/login', { username, password }, { quiet401: true }));
+    const res = await api.post<LoginResult | { secondFactor: SecondFactor }>('/api/auth/login', { username, password }, { quiet401: true });
+    if ('secondFactor' in res) throw new SecondFactorNeeded(res.secondFactor);
+    return signedIn(res);
+  }
+
+  /** The SMS code that completes a password sign-in (SecondFactorNeeded). */
+  async function verifySecondFactor(challenge: string, code: string): Promise<Me> {
+    return signedIn(await api.post<LoginResult>('/api/auth/sms/verify', { challenge, code }, { quiet401: true }));
+  }
+
+  /** A first WeChat sign-in: binds the WeChat user (the callback's ticket) to the account of the phone proved by code. */
+  async function bindWechat(ticket: string, phone: string, code: string): Promise<Me> {
+    return signedIn(await api.post<LoginResult>('/api/auth/wechat/bind', { ticket, phone, code }, { quiet401: true }));
   }
 
   /** Phone + SMS code (residents and volunteers); the same answer as a password sign-in. */
@@ -66,7 +88,7 @@ export const useSession = defineStore('session', () => {
 
   const displayName = computed(() => me.value?.account.displayName || me.value?.account.username || '');
 
-  return { me, loaded, load, ensureLoaded, login, loginWithCode, logout, clear, can, displayName };
+  return { me, loaded, load, ensureLoaded, login, verifySecondFactor, bindWechat, loginWithCode, logout, clear, can, displayName };
 });
 
 export function roleName(role: RoleRef, locale: string): string {

@@ -34,6 +34,8 @@ export type Grid = Wire<typeof regions.grid>;
 
 export type Me = Wire<typeof people.me>;
 export type LoginResult = Wire<typeof people.loginResult>;
+export type SecondFactor = Wire<typeof people.secondFactorChallenge>['secondFactor'];
+export type SignInPolicy = Wire<typeof people.signInPolicy>;
 export type Person = Wire<typeof people.person>;
 export type HouseholdMember = Wire<typeof people.householdMember>;
 export type PersonDetail = Wire<typeof people.personDetail>;

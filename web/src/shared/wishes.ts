@@ -10,6 +10,10 @@ export const WISH_TARGET_GROUPS: WishTargetGroup[] = ['elder', 'child', 'disable
 export const WISH_STATUSES: WishStatus[] = ['pending_review', 'published', 'rejected', 'claimed', 'fulfilled', 'confirmed', 'withdrawn'];
 /** The statuses the public wall shows. */
 export const PUBLIC_WISH_STATUSES: WishStatus[] = ['published', 'claimed', 'fulfilled', 'confirmed'];
+/** Categories that may leave out the estimated value (the server's VALUE_OPTIONAL_CATEGORIES in wishes/schemas.ts). */
+export const VALUE_OPTIONAL_CATEGORIES: WishCategory[] = ['service', 'companionship'];
+/** Minutes after a claim before the claimer may read the beneficiary's contact (the server's CONTACT_AFTER_MINUTES in wishes/policy.ts). */
+export const CONTACT_AFTER_MINUTES = 30;
 
 /** A wish is "lit" on the wish tree once it has been fulfilled. */
 export const isLit = (s: WishStatus) => s === 'fulfilled' || s === 'confirmed';
@@ -23,6 +27,17 @@ export const WISH_STATUS_COLORS: Record<WishStatus, string> = {
   fulfilled: '#d4a017',
   confirmed: '#07c160',
   withdrawn: '#969799',
+};
+
+/** The same statuses as text on a light background (H5 and console): darker shades with at least 4.5:1 on white. */
+export const WISH_STATUS_TEXT_COLORS: Record<WishStatus, string> = {
+  pending_review: 'var(--rc-wish-pending, #b34700)',
+  published: 'var(--rc-wish-published, #1565c0)',
+  rejected: 'var(--rc-wish-closed, #646566)',
+  claimed: 'var(--rc-wish-claimed, #b83b0e)',
+  fulfilled: 'var(--rc-wish-fulfilled, #8a6500)',
+  confirmed: 'var(--rc-wish-confirmed, #0a7a3d)',
+  withdrawn: 'var(--rc-wish-closed, #646566)',
 };
 
 /** Element Plus tag types per status. */

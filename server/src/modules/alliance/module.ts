@@ -1,6 +1,7 @@
 import { defineModule } from '../../core/module.js';
 import { allianceRoutes, matchingRoutes } from './routes.js';
 import { seedAlliance } from './seed.js';
+import { stationServiceRoutes } from './station-services-routes.js';
 import { stationRoutes } from './stations-routes.js';
 import { seedStationHistory } from './stations-seed.js';
 import { stationUse } from './stations.js';
@@ -11,10 +12,10 @@ declare module '../../core/auth/roles.js' { interface PermissionRegistry extends
 /** The Red Alliance (红色联盟): member units, the three lists and matching, co-building projects, convenience stations. */
 export const allianceModule = defineModule({
   name: 'alliance',
-  routes: [allianceRoutes, matchingRoutes, stationRoutes],
+  routes: [allianceRoutes, matchingRoutes, stationRoutes, stationServiceRoutes],
   permissions,
   grants: { street_worker: ['alliance:manage', 'station:manage'], community_worker: ['alliance:manage', 'station:manage'] },
-  tables: ['alliance_units', 'coop_projects', 'coop_milestones', 'stations', 'station_checkins', 'region_points', 'needs', 'resources', 'assignment_proposals', 'assignment_items'],
+  tables: ['alliance_units', 'coop_projects', 'coop_milestones', 'stations', 'station_checkins', 'station_services', 'region_points', 'needs', 'resources', 'assignment_proposals', 'assignment_items'],
   cockpit: async (db, scopePath) => ({ stations: await stationUse(db, scopePath) }),
   async seed(tx, demo) {
     await seedAlliance(tx, demo.rng, {

@@ -30,3 +30,18 @@ declare module '../../core/schema.js' {
     contact_name: string | null; contact_phone: string | null; description: string | null; updated_at: Stamp;
   }
 }
+
+export const STATION_SERVICE_STATUSES = ['requested', 'taken', 'done'] as const;
+export type StationServiceStatus = (typeof STATION_SERVICE_STATUSES)[number];
+export const STATION_SERVICE_STATUS_NAMES: Record<StationServiceStatus, string> = { requested: '待服务', taken: '服务中', done: '已完成' };
+
+/** A service a station gives a resident (migrations/0024_party_sources.sql). */
+export interface StationServicesTable {
+  id: Generated<number>; station_id: number; service: StationService; note: string | null; beneficiary_account_id: number;
+  status: Generated<StationServiceStatus>; handler_account_id: number | null; taken_at: Date | null; done_at: Date | null; done_note: string | null;
+  rating: number | null; rating_text: string | null; rated_at: Date | null; created_at: Stamp;
+}
+
+declare module '../../core/schema.js' {
+  interface Database { station_services: StationServicesTable }
+}

@@ -50,8 +50,10 @@ export function presentConsultation(c: { id: number; topic: string; description:
   return { id: c.id, topic: c.topic, description: c.description, scopeRegionId: c.scope_region_id, scopeName, stage: c.stage, stageName: STAGE_NAMES[c.stage], parties: json<string[]>(c.parties), createdAt: c.created_at };
 }
 
-export async function listConsultations(db: Db, auth: AuthContext, page: PageQuery) {
+export async function listConsultations(db: Db, auth: AuthContext, page: PageQuery & { q?: string; stage?: string }) {
   let q = db.selectFrom('consultations as c').innerJoin('regions as r', 'r.id', 'c.scope_region_id').selectAll('c').select('r.name as scope_name').orderBy('c.id', 'desc');
+  if (page.q) q = q.where('c.topic', 'like', `%${page.q.replace(/[%_\\]/g, '\\$&')}%`);
+  if (page.stage) q = q.where('c.stage', '=', page.stage as ConsultStage);
   // A worker without a scope reads as a resident: only consultations about rooms they own.
   if (can(auth.permissions, 'consult:read') && auth.scope) q = q.where(inScope(auth, 'c.scope_path'));
   else if (auth.personId) {

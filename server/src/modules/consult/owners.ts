@@ -36,12 +36,15 @@ async function ownersOf(db: Executor, roomIds: number[]) {
 /** GET /api/owners: every room of a scope with its area, owners and whether it is an unsold developer unit. */
 export async function listOwners(db: Db, auth: AuthContext, regionId: number, page: PageQuery) {
   const region = await regionInScope(db, auth, regionId);
-  const res = await paginate(ownerRoomsQuery(db, region.path).orderBy('r.path'), page);
+  // The room's unit and building, so that two "101室" of one building are told apart.
+  const res = await paginate(ownerRoomsQuery(db, region.path).leftJoin('regions as u', 'u.id', 'r.parent_id').leftJoin('regions as b', 'b.id', 'u.parent_id')
+    .select(['u.name as parent_name', 'u.level as parent_level', 'b.name as grandparent_name']).orderBy('r.path'), page);
   const owners = await ownersOf(db, res.items.map((r) => r.roomId));
   return {
     ...res,
     items: res.items.map((r) => ({
       roomId: r.roomId, roomName: r.roomName, floor: r.floor, area: r.area == null ? null : Number(r.area),
+      unitName: r.parent_level === 'unit' ? r.parent_name : null, buildingName: r.parent_level === 'unit' ? r.grandparent_name : r.parent_level === 'building' ? r.parent_name : null,
       areaSource: (r.area_source ?? 'registry') as AreaSource, ownerPersonIds: owners.get(r.roomId)?.ids ?? [],
       voteHolderPersonId: owners.get(r.roomId)?.holder ?? null, unsoldDeveloperUnit: !!r.unsold_developer_unit,
     })),

@@ -62,7 +62,12 @@ export async function consultRoutes(app: FastifyInstance) {
     },
   }, async (req) => updateRoomOwners(db, auth(req), actorFromRequest(req), req.params.id, req.body));
 
-  r.get('/api/consultations', { schema: { tags, summary: '协商议题（工作人员：辖区内；居民：与本人房屋相关）', querystring: pageQuery, response: res.consultations } },
+  r.get('/api/consultations', {
+    schema: {
+      tags, summary: '协商议题（工作人员：辖区内；居民：与本人房屋相关；可按议题、阶段筛选）', response: res.consultations,
+      querystring: pageQuery.extend({ q: z.string().trim().max(50).optional().describe('议题包含的文字'), stage: z.enum(STAGES as [string, ...string[]]).optional() }),
+    },
+  },
     async (req) => listConsultations(db, auth(req), req.query));
 
   r.post('/api/consultations', {

@@ -13,6 +13,7 @@ export const areaSource = z.enum(['registry', 'survey', 'contract']);
 /** A room of the owner register: owners by person id only (names and ID numbers stay in people). */
 export const ownerRow = z.object({
   roomId: int, roomName: z.string(), floor: int.nullable(), area: z.number().nullable(), areaSource,
+  buildingName: z.string().nullable().describe('所在楼栋'), unitName: z.string().nullable().describe('所在单元（无单元的楼栋为空）'),
   ownerPersonIds: z.array(int), voteHolderPersonId: int.nullable(), unsoldDeveloperUnit: z.boolean(),
 });
 

@@ -14,7 +14,8 @@ import { checkIn } from './checkin.js';
 import { listRules, memberPoints, myParty, pointRankings, type RankItem, updateRules } from './points.js';
 import { activityResponses as res } from './schemas.js';
 import { ACTIVITY_KINDS, POINT_RULES } from './tables.js';
-import { createPost, decideOffer, listPosts, volunteer } from './volunteer-posts.js';
+import { memberRatings } from './service-credits.js';
+import { createPost, decideOffer, listPosts, recordHours, volunteer } from './volunteer-posts.js';
 
 const statsQuery = z.object({ organisationId: optionalId, from: isoDate.optional(), to: isoDate.optional() });
 const rankQuery = z.object({ by: z.enum(['member', 'organisation', 'community']).default('member'), organisationId: optionalId });
@@ -89,8 +90,11 @@ export async function partyActivityRoutes(app: FastifyInstance) {
   }, async (req) => myParty(db, requireAuth(req)));
 
   r.get('/api/party/members/:id/points', {
-    schema: { tags, summary: '党员积分明细（每条含规则、来源与分值）与合计（组织一方在辖区内，或党员本人）', params: idParam, response: res.ledger },
-  }, async (req) => memberPoints(db, requireAuth(req), req.params.id));
+    schema: { tags, summary: '党员积分明细（每条含规则、来源与分值）与合计，及居民对其服务的评价（组织一方在辖区内，或党员本人）', params: idParam, response: res.ledger },
+  }, async (req) => {
+    const ledger = await memberPoints(db, requireAuth(req), req.params.id); // decides who may read it
+    return { ...ledger, ratings: await memberRatings(db, req.params.id) };
+  });
 
   r.get('/api/party/points/rankings', {
     config: { permission: 'party:read' },
@@ -142,6 +146,14 @@ export async function partyActivityRoutes(app: FastifyInstance) {
   r.post('/api/party/posts/:id/volunteer', {
     schema: { tags, summary: '我要请缨（党员；每个岗位一次，重复请缨返回同一结果）', params: idParam, body: z.object({ note: z.string().trim().max(200).nullable().optional() }).strict(), response: res.offer },
   }, async (req) => volunteer(db, requireAuth(req), actorFromRequest(req), req.params.id, req.body.note || null));
+
+  r.post('/api/party/offers/:id/hours', {
+    config: { permission: 'party:manage' },
+    schema: {
+      tags, summary: '登记志愿服务时长（岗位所属党组织一方；已接受的请缨、岗位开始后；登记一次，按积分规则每小时计分；重复提交相同时长返回同一结果）', params: idParam, response: res.offerHours,
+      body: z.object({ hours: z.number().multipleOf(0.5).min(0.5).max(500) }).strict(),
+    },
+  }, async (req) => recordHours(db, requireAuth(req), actorFromRequest(req), req.params.id, req.body.hours));
 
   r.post('/api/party/offers/:id/decide', {
     config: { permission: 'party:manage' },

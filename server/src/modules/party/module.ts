@@ -23,7 +23,7 @@ export const partyModule = defineModule({
     community_worker: ['party:read', 'party:manage'],
   },
   tables: ['party_members', 'party_transfers', 'party_activities', 'party_activity_invitees', 'party_activity_photos', 'party_attendance', 'party_point_rules', 'party_points',
-    'party_volunteer_posts', 'party_volunteer_offers'],
+    'party_volunteer_posts', 'party_volunteer_offers', 'party_service_ratings'],
   // Reminders before an activity (once per activity: a conditional update on reminded_at).
   sweeps: [{ name: 'party activity reminders', everyMs: 60_000, run: (deps) => sweepActivityReminders(deps) }],
   fileReaders: [readActivityFile],

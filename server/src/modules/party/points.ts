@@ -1,4 +1,4 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import { can } from '../../core/auth/roles.js';
 import { appendAudit, type Actor } from '../../core/audit.js';
@@ -42,6 +42,9 @@ export async function creditFulfilledWish(tx: Executor, f: { wishId: number; tit
 }
 
 /** Party-member badges (亮身份) of some accounts: the member's organisation, for the wishes module's claimer display. */
+/** partyBadges as a condition on an account id column (the workers' wish list joins its claims in one query). */
+export const isPartyMemberAccount = (accountId: Expression<number | null>) => sql<SqlBool>`exists (select 1 from accounts a join party_members m on m.person_id = a.person_id join organisations o on o.id = m.organisation_id where a.id = ${accountId})`;
+
 export async function partyBadges(db: Executor, accountIds: number[]) {
   if (!accountIds.length) return new Map<number, { organisation: string }>();
   const rows = await db.selectFrom('accounts as a').innerJoin('party_members as m', 'm.person_id', 'a.person_id')

@@ -44,11 +44,14 @@ export const partyActivityDetail = partyActivity.extend({
   checkin: z.object({ token: z.string(), expiresAt: instant, url: z.string() }).nullable(),
 });
 const rateRow = { expected: int, attended: int, rate: z.number().nullable().describe('出勤率（%），无应到时为 null') };
-export const pointRuleCode = z.enum(['wish_fulfilled', 'station_service', 'verification_task', 'activity_attendance', 'volunteer_hours']);
+export const pointRuleCode = z.enum(['wish_fulfilled', 'station_service', 'verification_task', 'activity_attendance', 'volunteer_hours', 'service_rated']);
 export const pointRule = z.object({ code: pointRuleCode, name: z.string(), points: int, per: z.enum(['event', 'hour']), active: z.boolean(), updatedAt: instant });
 
 const offerStatus = z.enum(['pending', 'accepted', 'declined']);
-const volunteerOffer = z.object({ id: int, memberId: int, name: z.string(), organisation: z.string(), note: z.string().nullable(), status: offerStatus, createdAt: instant });
+const volunteerOffer = z.object({
+  id: int, memberId: int, name: z.string(), organisation: z.string(), note: z.string().nullable(), status: offerStatus, createdAt: instant,
+  hours: z.number().nullable().describe('登记的服务时长（小时）'),
+});
 /** A 请缨 post: `myOffer` for a member, `offers` for the post organisation's side only. */
 export const volunteerPost = z.object({
   id: int, organisation: ref, title: z.string(), description: z.string(), place: z.string(), startsOn: day, endsOn: day, slots: int, accepted: int,
@@ -60,6 +63,7 @@ export const activityResponses = {
   postCreated: { 201: z.object({ id: int }) },
   offer: { 200: z.object({ id: int, postId: int, memberId: int, status: offerStatus, createdAt: instant }) },
   offerDecided: { 200: z.object({ id: int, status: offerStatus }) },
+  offerHours: { 200: z.object({ id: int, hours: z.number(), points: int.describe('本次计入的积分（规则停用时为 0）') }) },
   activities: { 200: pageOf(partyActivity.extend({ checkedIn: z.boolean() })) },
   activity: { 200: partyActivityDetail },
   activityCreated: { 201: partyActivity },
@@ -78,9 +82,16 @@ export const activityResponses = {
       member: z.object({ id: int, name: z.string(), organisation: ref }), total: int,
       items: z.array(z.object({
         id: int, rule: z.object({ code: pointRuleCode, name: z.string() }),
-        source: z.object({ kind: z.enum(['wish', 'station_service', 'verification_task', 'activity', 'volunteer']), kindName: z.string(), id: int }),
+        source: z.object({ kind: z.enum(['wish', 'station_service', 'verification_task', 'activity', 'volunteer', 'service_rating']), kindName: z.string(), id: int }),
         points: int, explanation: z.string(), createdAt: instant,
       })),
+      ratings: z.object({
+        count: int, average: z.number().nullable().describe('平均星级'),
+        items: z.array(z.object({
+          id: int, source: z.object({ kind: z.enum(['station_service', 'service_request']), kindName: z.string(), id: int }), title: z.string(),
+          rating: int, comment: z.string().nullable(), createdAt: instant,
+        })),
+      }).describe('居民对该党员所做服务的评价'),
     }),
   },
   rankings: {

@@ -33,12 +33,12 @@ export const ACTIVITY_KIND_NAMES: Record<ActivityKind, string> = {
   general_meeting: '支部党员大会', committee_meeting: '支委会', group_meeting: '党小组会', lecture: '党课', theme_day: '主题党日',
 };
 
-export const POINT_RULES = ['wish_fulfilled', 'station_service', 'verification_task', 'activity_attendance', 'volunteer_hours'] as const;
+export const POINT_RULES = ['wish_fulfilled', 'station_service', 'verification_task', 'activity_attendance', 'volunteer_hours', 'service_rated'] as const;
 export type PointRule = (typeof POINT_RULES)[number];
-export const POINT_SOURCES = ['wish', 'station_service', 'verification_task', 'activity', 'volunteer'] as const;
+export const POINT_SOURCES = ['wish', 'station_service', 'verification_task', 'activity', 'volunteer', 'service_rating'] as const;
 export type PointSource = (typeof POINT_SOURCES)[number];
 export const POINT_SOURCE_NAMES: Record<PointSource, string> = {
-  wish: '微心愿', station_service: '站点服务', verification_task: '核查任务', activity: '组织生活', volunteer: '志愿服务',
+  wish: '微心愿', station_service: '站点服务', verification_task: '核查任务', activity: '组织生活', volunteer: '志愿服务', service_rating: '居民评价',
 };
 
 export interface PartyActivitiesTable {
@@ -62,7 +62,18 @@ export interface PartyVolunteerPostsTable {
 export interface PartyVolunteerOffersTable {
   id: Id; post_id: number; member_id: number; note: string | null; status: Generated<'pending' | 'accepted' | 'declined'>; created_at: Stamp;
   decided_by: number | null; decided_at: Timestamp | null;
+  /** Hours served, recorded once by the post's organisation (migrations/0024); numeric arrives as a string. */
+  hours: ColumnType<string | null, number | null | undefined, number>; hours_recorded_by: number | null; hours_recorded_at: Timestamp | null;
 }
+
+export const RATED_SOURCES = ['station_service', 'service_request'] as const;
+export type RatedSource = (typeof RATED_SOURCES)[number];
+export const RATED_SOURCE_NAMES: Record<RatedSource, string> = { station_service: '站点服务', service_request: '报事服务' };
+export interface PartyServiceRatingsTable {
+  id: Id; member_id: number; source_kind: RatedSource; source_id: number; rating: number; comment: string | null; title: string; created_at: Stamp;
+}
+/** A member's organisation over time (a view over the register and accepted transfers). */
+export interface PartyMemberPeriodsView { member_id: number; organisation_id: number; valid_from: Date; valid_to: Date | null }
 
 declare module '../../core/schema.js' {
   interface Database {
@@ -76,5 +87,7 @@ declare module '../../core/schema.js' {
     party_points: PartyPointsTable;
     party_volunteer_posts: PartyVolunteerPostsTable;
     party_volunteer_offers: PartyVolunteerOffersTable;
+    party_service_ratings: PartyServiceRatingsTable;
+    party_member_periods: PartyMemberPeriodsView;
   }
 }

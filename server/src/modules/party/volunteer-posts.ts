@@ -7,6 +7,7 @@ import { AppError, fieldError, notFound, outOfScope } from '../../core/errors.js
 import { isInScope, scopePrefix } from '../../core/scope.js';
 import { paginate, type PageQuery } from '../../core/paging.js';
 import { myMember } from './activities.js';
+import { creditPoints } from './points.js';
 import { partyOrgInScope } from './access.js';
 import { todayInShanghai } from './members.js';
 
@@ -51,13 +52,15 @@ export async function listPosts(db: Db, auth: AuthContext, page: PageQuery) {
   const res = await paginate(q, page);
   const ids = res.items.map((p) => p.id);
   const offers = ids.length ? await db.selectFrom('party_volunteer_offers as f').innerJoin('party_members as m', 'm.id', 'f.member_id').innerJoin('organisations as mo', 'mo.id', 'm.organisation_id')
-    .select(['f.id', 'f.post_id', 'f.member_id', 'm.name', 'mo.name as org_name', 'f.note', 'f.status', 'f.created_at']).where('f.post_id', 'in', ids).orderBy('f.id').execute() : [];
+    .select(['f.id', 'f.post_id', 'f.member_id', 'm.name', 'mo.name as org_name', 'f.note', 'f.status', 'f.created_at', 'f.hours']).where('f.post_id', 'in', ids).orderBy('f.id').execute() : [];
   return {
     ...res,
     items: res.items.map((p) => {
       const mine = offers.filter((f) => f.post_id === p.id);
       const orgSide = !!prefix && isInScope(auth, p.regionPath);
-      const present = (f: (typeof offers)[number]) => ({ id: f.id, memberId: f.member_id, name: f.name, organisation: f.org_name, note: f.note, status: f.status, createdAt: f.created_at });
+      const present = (f: (typeof offers)[number]) => ({
+        id: f.id, memberId: f.member_id, name: f.name, organisation: f.org_name, note: f.note, status: f.status, createdAt: f.created_at, hours: f.hours == null ? null : Number(f.hours),
+      });
       return {
         id: p.id, organisation: { id: p.organisation_id, name: p.org_name }, title: p.title, description: p.description, place: p.place,
         startsOn: p.starts_on, endsOn: p.ends_on, slots: p.slots, accepted: Number(p.accepted), status: p.status,
@@ -102,5 +105,38 @@ export async function decideOffer(db: Db, auth: AuthContext, actor: Actor, offer
     if (!Number(done.numUpdatedRows)) throw new AppError(409, 'offer_decided');
     await appendAudit(tx, actor, { action: `party_post.${decision === 'accepted' ? 'accept' : 'decline'}`, targetType: 'party_volunteer_post', targetId: f.post_id, summary: { offerId, memberId: f.member_id } });
     return { id: offerId, status: decision };
+  });
+}
+
+/**
+ * After the duty, the post's organisation side records the hours an accepted volunteer served, once: the
+ * volunteer_hours rule credits them (points per hour) in the same transaction. Recording the same hours
+ * again answers the same; other hours are refused (the ledger entry stays as first written).
+ */
+export async function recordHours(db: Db, auth: AuthContext, actor: Actor, offerId: number, hours: number) {
+  return db.transaction().execute(async (tx) => {
+    const f = await tx.selectFrom('party_volunteer_offers as f').innerJoin('party_volunteer_posts as p', 'p.id', 'f.post_id')
+      .innerJoin('organisations as o', 'o.id', 'p.organisation_id').innerJoin('regions as r', 'r.id', 'o.region_id')
+      .select(['f.id', 'f.member_id', 'f.status', 'f.hours', 'p.id as post_id', 'p.title', 'p.starts_on', 'r.path']).where('f.id', '=', offerId).executeTakeFirst();
+    if (!f) throw notFound();
+    if (!can(auth.permissions, 'party:manage') || !isInScope(auth, f.path)) throw outOfScope();
+    const points = async () => (await tx.selectFrom('party_points').select('points').where('source_kind', '=', 'volunteer').where('source_id', '=', offerId)
+      .where('member_id', '=', f.member_id).executeTakeFirst())?.points ?? 0;
+    if (f.hours != null) {
+      if (Number(f.hours) !== hours) throw new AppError(409, 'hours_recorded', 'hours_recorded', { hours: Number(f.hours) });
+      return { id: offerId, hours, points: await points() };
+    }
+    if (f.status !== 'accepted') throw new AppError(409, 'offer_not_accepted');
+    if (f.starts_on > todayInShanghai()) throw new AppError(409, 'post_not_started');
+    const done = await tx.updateTable('party_volunteer_offers').set({ hours, hours_recorded_by: auth.accountId, hours_recorded_at: new Date() })
+      .where('id', '=', offerId).where('status', '=', 'accepted').where('hours', 'is', null).returning('id').executeTakeFirst();
+    if (!done) { // a concurrent duplicate recorded first
+      const now = (await tx.selectFrom('party_volunteer_offers').select('hours').where('id', '=', offerId).executeTakeFirstOrThrow()).hours;
+      if (now != null && Number(now) === hours) return { id: offerId, hours, points: await points() };
+      throw new AppError(409, 'hours_recorded', 'hours_recorded', { hours: Number(now) });
+    }
+    await creditPoints(tx, { memberId: f.member_id, rule: 'volunteer_hours', sourceKind: 'volunteer', sourceId: offerId, hours, note: `请缨岗位「${f.title}」志愿服务 ${hours} 小时` });
+    await appendAudit(tx, actor, { action: 'party_post.hours', targetType: 'party_volunteer_post', targetId: f.post_id, summary: { offerId, memberId: f.member_id, hours } });
+    return { id: offerId, hours, points: await points() };
   });
 }

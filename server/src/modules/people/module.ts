@@ -7,6 +7,7 @@ import { peopleRoutes } from './routes.js';
 const permissions = {
   'people:read': '查看人员', 'people:write': '维护人员', 'people:unmask': '查看完整个人信息',
   'account:read': '查看账号', 'account:write': '管理账号与角色',
+  'auth:policy': '设置登录安全策略',
 } as const;
 declare module '../../core/auth/roles.js' { interface PermissionRegistry extends Record<keyof typeof permissions, true> {} }
 
@@ -20,5 +21,5 @@ export const peopleModule = defineModule({
     community_worker: ['people:read', 'people:write', 'people:unmask'],
     grid_worker: ['people:read'],
   },
-  tables: ['households', 'persons', 'roles', 'accounts', 'account_roles', 'sessions', 'sms_codes'],
+  tables: ['households', 'persons', 'roles', 'accounts', 'account_roles', 'sessions', 'sms_codes', 'sign_in_policy', 'sign_in_challenges'],
 });

@@ -45,6 +45,19 @@ export const me = z.object({
 
 export const loginResult = me.extend({ token: z.string(), csrfToken: z.string(), expiresAt: z.iso.datetime() });
 
+/** A right password of an account that must confirm by SMS: no session yet, a challenge for POST /api/auth/sms/verify. */
+export const secondFactorChallenge = z.object({
+  secondFactor: z.object({
+    challenge: z.string().describe('随验证码提交到 /api/auth/sms/verify'), method: z.literal('sms'),
+    phone: z.string().describe('已发送验证码的手机号（脱敏）'), expiresAt: z.iso.datetime(),
+    devCode: z.string().regex(/^\d{6}$/).optional().describe('仅非生产环境'),
+  }),
+});
+
+export const signInPolicy = z.object({
+  staffSms: z.boolean().describe('区级、街道账号密码登录后须短信验证'), roles: z.array(z.string()).describe('受此设置约束的角色'), updatedAt: instant.nullable(),
+});
+
 export const notification = z.object({
   id: int, kind: z.string(), title: z.string(), body: z.string(), wishId: int.nullable(), readAt: instant.nullable(), createdAt: instant,
 });
@@ -67,6 +80,10 @@ export const accountResponses = {
 
 export const authResponses = {
   login: { 200: loginResult },
+  loginOrChallenge: { 200: z.union([loginResult, secondFactorChallenge]) },
+  methods: { 200: z.object({ password: z.literal(true), sms: z.literal(true), wechat: z.boolean().describe('已配置微信网页授权（在微信内可用）') }) },
+  policy: { 200: signInPolicy },
+  redirect: { 302: z.null().describe('跳转（Location 头）') },
   smsSent: { 200: z.object({ sent: z.literal(true), expiresAt: z.iso.datetime(), resendAfter: int, devCode: z.string().regex(/^\d{6}$/).optional() }) },
   ok: { 200: ok },
   me: { 200: me },

@@ -34,6 +34,11 @@ function refusal(a: Extract<Attempt, { ok: false }>): AppError {
  * only for the stranger's address. A success clears the account's counts.
  */
 export async function login(db: Db, actor: Actor, usernameOrPhone: string, password: string, ttlHours: number, userAgent?: string): Promise<LoginResult> {
+  return openSession(db, actor, await checkPassword(db, actor, usernameOrPhone, password), ttlHours, userAgent, 'password');
+}
+
+/** The account whose password this is (see login), before any session is opened: a second factor may follow. */
+export async function checkPassword(db: Db, actor: Actor, usernameOrPhone: string, password: string): Promise<{ id: number; username: string }> {
   const account = await db.selectFrom('accounts').selectAll()
     .where((eb) => eb.or([eb('username', '=', usernameOrPhone), eb('phone', '=', usernameOrPhone)]))
     .executeTakeFirst();
@@ -79,11 +84,11 @@ export async function login(db: Db, actor: Actor, usernameOrPhone: string, passw
   }
 
   await clearAttempts(db, [pair, whole!], [addressKey(actor.ip)]);
-  return openSession(db, actor, account, ttlHours, userAgent, 'password');
+  return account;
 }
 
 /** A new session for an account whose secret (password or SMS code) was just checked; audited as auth.login. */
-export async function openSession(db: Db, actor: Actor, account: { id: number; username: string }, ttlHours: number, userAgent: string | undefined, method: 'password' | 'sms'): Promise<LoginResult> {
+export async function openSession(db: Db, actor: Actor, account: { id: number; username: string }, ttlHours: number, userAgent: string | undefined, method: 'password' | 'sms' | 'password+sms' | 'wechat'): Promise<LoginResult> {
   const now = new Date();
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
@@ -96,7 +101,7 @@ export async function openSession(db: Db, actor: Actor, account: { id: number; u
     }).execute();
     const roles = await tx.selectFrom('account_roles').select('role_code').where('account_id', '=', account.id).execute();
     await appendAudit(tx, { ...actor, id: account.id, name: account.username, role: roles[0]?.role_code ?? null }, {
-      action: 'auth.login', targetType: 'account', targetId: account.id, ...(method === 'sms' && { summary: { method } }),
+      action: 'auth.login', targetType: 'account', targetId: account.id, ...(method !== 'password' && { summary: { method } }),
     });
   });
   return { token, csrfToken, expiresAt, accountId: account.id };
@@ -112,6 +117,7 @@ export async function logout(db: Db, actor: Actor, sessionId: number) {
 export async function purgeExpiredSessions(db: Db) {
   await db.deleteFrom('sessions').where('expires_at', '<', new Date()).execute();
   await db.deleteFrom('sms_codes').where('expires_at', '<', new Date(Date.now() - 86400_000)).execute();
+  await db.deleteFrom('sign_in_challenges').where('expires_at', '<', new Date(Date.now() - 86400_000)).execute();
   await purgeThrottle(db);
 }
 

@@ -18,11 +18,11 @@ import { openSession, type LoginResult } from './sign-in.js';
 export const SMS_CODE_MINUTES = 5;
 export const SMS_CODE_TRIES = 5;
 /** Sends per phone: one a minute, ten a day. */
-const SEND_GAP_MINUTES = 1;
-const SENDS_PER_DAY = 10;
+export const SEND_GAP_MINUTES = 1;
+export const SENDS_PER_DAY = 10;
 /** Sends and sign-in attempts per address (network) an hour: a household or an office shares one. */
 const SENDS_PER_ADDRESS_HOUR = 30;
-const LOGINS_PER_ADDRESS_HOUR = 60;
+export const LOGINS_PER_ADDRESS_HOUR = 60;
 
 /** Roles that sign in by phone; any other role on the account means staff, who use a password. */
 const SMS_ROLES = new Set(['resident', 'volunteer', 'party_member', 'owners_committee']);
@@ -33,9 +33,12 @@ export function normalisePhone(raw: string): string | null {
   return /^1[3-9]\d{9}$/.test(digits) ? digits : null;
 }
 
-const codeMac = (secret: string, phone: string, code: string) => createHmac('sha256', secret).update(`${phone}:${code}`).digest('base64url');
+/** A six-digit code. */
+export const newCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
-function tooSoon(a: { key: string; minutes: number }): AppError {
+export const codeMac = (secret: string, phone: string, code: string) => createHmac('sha256', secret).update(`${phone}:${code}`).digest('base64url');
+
+export function tooSoon(a: { key: string; minutes: number }): AppError {
   if (a.key.startsWith('smsday:')) return new AppError(429, 'sms_daily_limit', 'sms_daily_limit', { minutes: a.minutes });
   if (a.key.startsWith('sms:')) return new AppError(429, 'sms_too_soon', 'sms_too_soon', { minutes: a.minutes });
   return new AppError(429, 'too_many_attempts', 'too_many_attempts', { minutes: a.minutes });
@@ -63,7 +66,7 @@ export async function sendLoginCode(db: Db, actor: Actor, rawPhone: string): Pro
     { key: `smsip:${clientNetwork(actor.ip)}`, limit: SENDS_PER_ADDRESS_HOUR, minutes: 60 },
   ]);
   if (!attempt.ok) throw tooSoon(attempt);
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const code = newCode();
   const secret = await sharedSecret(db, 'sms_code_mac');
   const expiresAt = new Date(Date.now() + SMS_CODE_MINUTES * 60_000);
   const account = await smsAccount(db, phone);
@@ -72,7 +75,7 @@ export async function sendLoginCode(db: Db, actor: Actor, rawPhone: string): Pro
     await tx.updateTable('sms_codes').set({ used_at: new Date() }).where('phone', '=', phone).where('used_at', 'is', null).execute();
     await tx.insertInto('sms_codes').values({ phone, code_mac: codeMac(secret, phone, code), expires_at: expiresAt }).execute();
     if (account) {
-      await queueSms(tx, phone, { kind: 'login_code', title: '登录验证码', body: `【红色社区】您的登录验证码为 ${code}，${SMS_CODE_MINUTES} 分钟内有效。如非本人操作，请忽略。` });
+      await queueSms(tx, phone, { kind: 'login_code', title: '登录验证码', body: `【红色社区】您的登录验证码为 ${code}，${SMS_CODE_MINUTES} 分钟内有效。如非本人操作，请忽略。`, params: { code } });
     }
   });
   return { expiresAt, resendAfter: SEND_GAP_MINUTES * 60, code };
@@ -84,6 +87,12 @@ export async function sendLoginCode(db: Db, actor: Actor, rawPhone: string): Pro
  * with the same code cannot both open a session). Every failure answers the same.
  */
 export async function loginWithCode(db: Db, actor: Actor, rawPhone: string, code: string, ttlHours: number, userAgent?: string): Promise<LoginResult> {
+  const account = await useLoginCode(db, actor, rawPhone, code);
+  return openSession(db, actor, account, ttlHours, userAgent, 'sms');
+}
+
+/** The account whose phone the code was sent to, with the code now used (WeChat binding proves the phone this way too). */
+export async function useLoginCode(db: Db, actor: Actor, rawPhone: string, code: string): Promise<{ id: number; username: string }> {
   const phone = normalisePhone(rawPhone);
   if (!phone) throw fieldError('phone', 'invalid_phone');
   const attempt = await takeAttempt(db, [{ key: `smslogin:${clientNetwork(actor.ip)}`, limit: LOGINS_PER_ADDRESS_HOUR, minutes: 60 }]);
@@ -102,5 +111,5 @@ export async function loginWithCode(db: Db, actor: Actor, rawPhone: string, code
   if (!account) throw wrong;
   const used = await db.updateTable('sms_codes').set({ used_at: new Date() }).where('id', '=', tried.id).where('used_at', 'is', null).returning('id').executeTakeFirst();
   if (!used) throw wrong;
-  return openSession(db, actor, account, ttlHours, userAgent, 'sms');
+  return account;
 }

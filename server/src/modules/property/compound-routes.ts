@@ -11,6 +11,7 @@ import { createMeeting, finishFollowUp, listMeetings, myFollowUps } from './comp
 import { compoundParties, createParty, createPost, updateParty, updatePost } from './compound-parties.js';
 import { compoundResponses as res } from './compound-schemas.js';
 import { FOLLOW_UP_STATUSES, PARTY_KINDS } from './compound-tables.js';
+import { myGridWorker } from './my-grid-worker.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
@@ -83,6 +84,10 @@ export async function compoundRoutes(app: FastifyInstance) {
     config: { permission: 'compound:read' },
     schema: { tags, summary: '小区的四方联席会议记录（新的在前）与交办事项进度', params: compoundParam, querystring: pageQuery, response: res.meetings },
   }, async (req) => listMeetings(db, auth(req), req.params.regionId, req.query));
+
+  r.get('/api/me/grid-worker', {
+    schema: { tags, summary: '我的网格员：本人住所所在网格的网格员（无则本小区居委会）姓名与电话，供长辈一键拨打（记录查看）', response: res.myGridWorker },
+  }, async (req) => myGridWorker(db, auth(req), actorFromRequest(req)));
 
   r.get('/api/me/follow-ups', {
     schema: { tags, summary: '我的待办：四方联席会议交办给我的事项（未完成的在前，按期限）', querystring: pageQuery.extend({ status: z.enum(FOLLOW_UP_STATUSES).optional() }), response: res.followUps },

@@ -66,8 +66,18 @@ const rankingItem = z.object({
   })),
 });
 
+/** GET /api/me/grid-worker: whom the resident calls about their home (the phone whole, for a tel: link). */
+export const myGridWorker = z.object({
+  grid: z.object({ id: int, name: z.string() }).nullable(),
+  contacts: z.array(z.object({
+    kind: code(z.enum(['grid', 'residents_committee'])).describe('grid 网格员 / residents_committee 居委会（本网格无网格员电话时）'),
+    name: z.string(), title: z.string(), phone: z.string(), office: z.string().nullable(), hours: z.string().nullable(),
+  })),
+});
+
 export const compoundResponses = {
   parties: { 200: parties },
+  myGridWorker: { 200: myGridWorker },
   created: { 201: z.object({ id: int }) },
   updated: { 200: z.object({ id: int }) },
   meetings: { 200: pageOf(meeting) },

@@ -139,11 +139,17 @@ export async function finishRequest(d: RequestDeps, auth: AuthContext, actor: Ac
   });
 }
 
+export interface RequestRating { serviceId: number; title: string; handlerAccountId: number | null; rating: number; comment: string | null }
+const ratedListeners: ((tx: Executor, e: RequestRating) => Promise<void>)[] = [];
+/** Called inside the rating's transaction (the party module keeps ratings of services its members handled). */
+export const onRequestRated = (l: (tx: Executor, e: RequestRating) => Promise<void>) => { ratedListeners.push(l); };
+
 export async function rateRequest(d: RequestDeps, auth: AuthContext, actor: Actor, id: number, rating: number, text: string | undefined) {
   return d.db.transaction().execute(async (tx) => {
     const r = await step(tx, auth, id, 'rate');
     const row = await transition(tx, r, 'done', { status: 'rated', rating, rating_text: text ?? null, rated_at: new Date() });
     await recordRequestEvent(tx, id, 'rated', auth.accountId, text ?? null, { rating });
+    for (const l of ratedListeners) await l(tx, { serviceId: id, title: r.service_name, handlerAccountId: r.assignee_id, rating, comment: text ?? null });
     await announceRequest(d.bus, tx, id, 'rated');
     await tell(tx, r.assignee_id, r, 'request_rated', '收到评价', `「${r.service_name}」获评 ${rating} 星`);
     await appendAudit(tx, actor, { action: 'service_request.rate', targetType: 'service_request', targetId: id, summary: { rating } });

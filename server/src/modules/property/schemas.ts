@@ -103,7 +103,7 @@ export const requestDetail = requestListItem.extend({
   location: z.object({ compoundId: int, compoundName: z.string().nullable(), communityName: z.string().nullable(), roomId: int.nullable(), roomName: z.string().nullable(), lat: z.number().nullable(), lng: z.number().nullable() }),
   preferredTime: z.string().nullable(), channel: code(requestChannel),
   requester: z.object({ name: z.string().nullable(), phone: z.string().nullable().describe('脱敏') }).nullable().describe('仅处理人员与报事人本人可见'),
-  assignee: z.object({ id: int, name: z.string() }).nullable(),
+  assignee: z.object({ id: int, name: z.string(), partyMember: z.boolean().describe('亮身份：处理人是党员'), partyOrganisation: z.string().nullable() }).nullable(),
   doneNote: z.string().nullable(), rating: int.nullable(), ratingText: z.string().nullable(), outcome: code(requestOutcome).nullable(), outcomeName: z.string().nullable(),
   duplicateOf: int.nullable(), referredTo: z.string().nullable(), closeNote: z.string().nullable(), urgeCount: int, lastUrgedAt: instant.nullable(), reopenCount: int,
   acceptedAt: instant.nullable(), assignedAt: instant.nullable(), startedAt: instant.nullable(), doneAt: instant.nullable(), ratedAt: instant.nullable(), closedAt: instant.nullable(),

@@ -173,6 +173,11 @@ export async function addRequestPhotos(d: RequestDeps, auth: AuthContext, actor:
   });
 }
 
+/** Which accounts are party members, with their organisation (亮身份 of the handler): registered by the party module. */
+export type AssigneeBadgeLookup = (db: Executor, accountIds: number[]) => Promise<Map<number, { organisation: string }>>;
+let assigneeBadges: AssigneeBadgeLookup = async () => new Map();
+export const setAssigneeBadgeLookup = (l: AssigneeBadgeLookup) => { assigneeBadges = l; };
+
 /** The request page: details, photos, the timeline (who and when at every step) and the caller's abilities. */
 export async function getRequest(db: Db, auth: AuthContext, id: number) {
   const r = await loadRequest(db, id);
@@ -190,6 +195,7 @@ export async function getRequest(db: Db, auth: AuthContext, id: number) {
   const person = r.requester_person_id ? await db.selectFrom('persons').select(['name', 'phone']).where('id', '=', r.requester_person_id).executeTakeFirst() : null;
   const account = people.find((p) => p.id === r.requester_account_id);
   const assignee = people.find((p) => p.id === r.assignee_id);
+  const badge = assignee ? (await assigneeBadges(db, [assignee.id])).get(assignee.id) : undefined;
   const showContact = abilities.readContact || requestAbilitiesRelationRequester(auth, r);
   return {
     ...presentItem(r, name(r.compound_id)),
@@ -197,7 +203,7 @@ export async function getRequest(db: Db, auth: AuthContext, id: number) {
     location: { compoundId: r.compound_id, compoundName: name(r.compound_id), communityName: name(r.community_id), roomId: r.room_id, roomName: name(r.room_id), lat: r.lat, lng: r.lng },
     preferredTime: r.preferred_time, channel: r.channel,
     requester: showContact ? { name: r.contact_name ?? person?.name ?? account?.display_name ?? null, phone: maskPhone(r.contact_phone ?? person?.phone ?? account?.phone ?? null) } : null,
-    assignee: assignee ? { id: assignee.id, name: assignee.display_name } : null,
+    assignee: assignee ? { id: assignee.id, name: assignee.display_name, partyMember: !!badge, partyOrganisation: badge?.organisation ?? null } : null,
     doneNote: r.done_note, rating: r.rating, ratingText: r.rating_text, outcome: r.outcome, outcomeName: r.outcome ? OUTCOME_NAMES[r.outcome] : null,
     duplicateOf: r.duplicate_of, referredTo: r.referred_to, closeNote: r.close_note, urgeCount: r.urge_count, lastUrgedAt: r.last_urged_at, reopenCount: r.reopen_count,
     acceptedAt: r.accepted_at, assignedAt: r.assigned_at, startedAt: r.started_at, doneAt: r.done_at, ratedAt: r.rated_at, closedAt: r.closed_at,

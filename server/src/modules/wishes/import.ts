@@ -10,6 +10,7 @@ import type { MultipartForm } from '../../core/multipart.js';
 import { t } from '../../core/i18n.js';
 import { inScope, isInScope } from '../../core/scope.js';
 import { CATEGORY_NAMES, TARGET_NAMES } from './present.js';
+import { VALUE_OPTIONAL_CATEGORIES } from './schemas.js';
 import { seasonFor, toFen, type WishDeps } from './service.js';
 
 /** The collection sheet, column by column: header, field, example. */
@@ -97,8 +98,10 @@ export async function importWishes(d: WishDeps, auth: AuthContext, actor: Actor,
       if (!category) bad('category', 'invalid_value');
       const targetGroup = byName(TARGET_NAMES, cells.targetGroup);
       if (!targetGroup) bad('targetGroup', 'invalid_value');
-      const value = Number(cells.estimatedValue);
-      if (!cells.estimatedValue || !Number.isFinite(value) || value < 0) bad('estimatedValue', 'invalid');
+      // A service or companionship wish may leave the value empty (no cost), as on the H5.
+      const value = cells.estimatedValue ? Number(cells.estimatedValue) : 0;
+      if (!cells.estimatedValue && !(category && VALUE_OPTIONAL_CATEGORIES.includes(category))) bad('estimatedValue', 'value_required_for_goods');
+      else if (!Number.isFinite(value) || value < 0) bad('estimatedValue', 'invalid');
       else if (toFen(value) > season.value_cap_fen) bad('estimatedValue', 'over_value_cap', { cap: season.value_cap_fen / 100 });
       if (cells.visitDate && !/^\d{4}-\d{2}-\d{2}$/.test(cells.visitDate)) bad('visitDate', 'invalid_format');
       if (community && person && category && targetGroup && !problems.some((p) => p.row === r)) {

@@ -1,3 +1,4 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Executor } from '../../core/db.js';
 import { screenPublicText } from '../../core/public-text.js';
 import type { WishCategory, WishStatus, WishTargetGroup } from '../../core/schema.js';
@@ -67,10 +68,16 @@ export function publicClaimerName(name: string, isOrg: boolean) {
  * the party module so that this module needs no knowledge of the register.
  */
 export type PartyBadgeLookup = (db: Executor, accountIds: number[]) => Promise<Map<number, unknown>>;
+/** The same test as a condition on an account id column, for lists that join their claims in one query. */
+export type PartyBadgeCondition = (accountId: Expression<number | null>) => Expression<SqlBool>;
 let partyBadges: PartyBadgeLookup | null = null;
-export function setPartyBadgeLookup(lookup: PartyBadgeLookup) {
+let partyBadgeCondition: PartyBadgeCondition | null = null;
+export function setPartyBadgeLookup(lookup: PartyBadgeLookup, condition: PartyBadgeCondition) {
   partyBadges = lookup;
+  partyBadgeCondition = condition;
 }
+/** Whether the account in this column wears the party badge (false when the party module is not wired). */
+export const hasPartyBadge = (accountId: Expression<number | null>): Expression<SqlBool> => partyBadgeCondition?.(accountId) ?? sql<SqlBool>`false`;
 
 export async function liveClaimers(db: Executor, wishIds: number[]) {
   if (!wishIds.length) return new Map<number, { claimerId: number; name: string; publicName: string; partyMember: boolean; status: string; dueAt: Date | string; claimedAt: Date | string }>();

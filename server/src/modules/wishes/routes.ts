@@ -14,7 +14,7 @@ import { importWishes, wishImportTemplate } from './import.js';
 import { CATEGORY_NAMES, STATUS_NAMES, TARGET_NAMES } from './present.js';
 import { wishTree } from './public.js';
 import { createSeason, listSeasons, seasonStats, updateSeason } from './seasons.js';
-import { addWishPhotos, revealContact, createWish, editWish, getWish, listWishes, myWishes, reviewWish, withdrawWish, workerWishQuery, presentForWorkers, type WishDeps } from './service.js';
+import { addWishPhotos, revealContact, createWish, editWish, getWish, listWishes, myWishes, reviewWish, withdrawWish, workerWishQuery, withWorkerRelations, presentForWorkers, type WishDeps } from './service.js';
 import { wishResponses as res } from './schemas.js';
 
 export const categories = ['goods', 'service', 'companionship'] as const;
@@ -23,14 +23,16 @@ export const statuses = ['pending_review', 'published', 'rejected', 'claimed', '
 const date = isoDate;
 const money = z.number().min(0).max(1_000_000).multipleOf(0.01).describe('元，两位小数');
 const reason = z.string().trim().min(1).max(500);
-const wishFilter = z.object({ seasonId: optionalId, status: z.enum(statuses).optional(), communityId: optionalId, category: z.enum(categories).optional(), q: z.string().max(50).optional() });
+const wishFilter = z.object({ seasonId: optionalId, status: z.enum(statuses).optional(), communityId: optionalId, category: z.enum(categories).optional(), q: z.string().max(50).optional(),
+  dueWithinDays: z.coerce.number().int().min(0).max(60).optional().describe('只看认领截止日在此天数内的（进行中的认领）') });
 
 const wishBody = z.object({
   title: z.string().trim().min(2).max(40),
   story: z.string().trim().min(5).max(1000),
   category: z.enum(categories),
   targetGroup: z.enum(targetGroups),
-  estimatedValue: money,
+  // Optional for service and companionship wishes (createWish requires it for goods).
+  estimatedValue: money.optional(),
   seasonId: bodyId.optional(),
   beneficiaryPersonId: bodyId.optional(),
   visit: z.object({ date, visitor: z.string().trim().min(1).max(40) }).strict().optional(),
@@ -63,7 +65,7 @@ export async function wishRoutes(app: FastifyInstance) {
     schema: { tags, summary: '导出心愿 Excel（记录用途）', querystring: wishFilter.extend({ purpose: z.string().trim().min(2).max(200) }), response: res.export },
   }, async (req, reply) => {
     const a = auth(req);
-    const rows = await presentForWorkers(db, await workerWishQuery(db, a, req.query).orderBy('w.id').limit(100_000).execute());
+    const rows = (await withWorkerRelations(workerWishQuery(db, a, req.query).orderBy('w.id').limit(100_000)).execute()).map(presentForWorkers);
     await logPersonalDataAccess(db, { actor_id: a.accountId, kind: 'export', target_type: 'wish', target_id: null, fields: ['beneficiary_name', 'phone(masked)'], purpose: req.query.purpose, ip: req.ip, request_id: req.id });
     return sendXlsx(reply, `心愿清单-${new Date().toISOString().slice(0, 10)}.xlsx`, '心愿', [
       { header: '编号', key: 'code', width: 11, value: (w) => w.code },

@@ -6,6 +6,8 @@ import { binary, day, instant, int, itemsOf, XLSX } from '../../core/response.js
 
 export const wishStatus = z.enum(['pending_review', 'published', 'rejected', 'claimed', 'fulfilled', 'confirmed', 'withdrawn']);
 export const wishCategory = z.enum(['goods', 'service', 'companionship']);
+/** Categories whose wishes may leave out the estimated value (a visit or a chat costs nothing); the H5 form repeats this list. */
+export const VALUE_OPTIONAL_CATEGORIES: readonly z.infer<typeof wishCategory>[] = ['service', 'companionship'];
 export const wishTargetGroup = z.enum(['elder', 'child', 'disabled', 'hardship', 'other']);
 export const wishChannel = z.enum(['h5', 'visit', 'import', 'wechat']);
 export const wishEventKind = z.enum(['submitted', 'published', 'rejected', 'withdrawn', 'edited', 'claimed', 'released', 'revoked', 'reminded', 'fulfilled', 'confirmed']);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { AuthContext } from '../../core/auth/context.js';
 import { can, type Permission } from '../../core/auth/roles.js';
 import { appendAudit, type Actor, logPersonalDataAccess } from '../../core/audit.js';
@@ -13,16 +13,16 @@ import { paginate, type PageQuery } from '../../core/paging.js';
 import { inScope, isInScope } from '../../core/scope.js';
 import type { WishCategory, WishStatus, WishTargetGroup } from '../../core/schema.js';
 import { addressesOf } from '../regions/service.js';
-import { communityNames, liveClaimers, photosOf, presentPublicWish, wishCode, type WishRow } from './present.js';
+import { communityNames, hasPartyBadge, liveClaimers, photosOf, presentPublicWish, wishCode, type WishRow } from './present.js';
 import { recordWishEvent, timelineOf } from './timeline.js';
 import { screenPublicText } from '../../core/public-text.js';
 import { CONTACT_AFTER_MINUTES, requireWishAbility, wishAbilities, wishRelation } from './policy.js';
-import type { WishDetailResult } from './schemas.js';
+import { VALUE_OPTIONAL_CATEGORIES, type WishDetailResult } from './schemas.js';
 
 export interface WishDeps { db: Db; bus: EventBus | null; files: FileStore }
 
 export interface NewWishInput {
-  title: string; story: string; category: WishCategory; targetGroup: WishTargetGroup; estimatedValue: number;
+  title: string; story: string; category: WishCategory; targetGroup: WishTargetGroup; estimatedValue?: number;
   seasonId?: number; beneficiaryPersonId?: number; visit?: { date: string; visitor: string };
 }
 
@@ -52,6 +52,13 @@ export async function checkAgainstSeason(db: Executor, season: { id: number; val
 
 export const toFen = (yuan: number) => Math.round(yuan * 100);
 
+/** The value of a new wish in fen: a goods wish states it; a service or companionship wish may leave it out (no cost). */
+export function valueFenOf(category: WishCategory, estimatedValue: number | undefined, field = 'estimatedValue') {
+  if (estimatedValue != null) return toFen(estimatedValue);
+  if (VALUE_OPTIONAL_CATEGORIES.includes(category)) return 0;
+  throw fieldError(field, 'value_required_for_goods');
+}
+
 /**
  * A wish from the resident H5 (for themselves) or entered by a worker for a
  * resident in scope (home visit). Every channel ends as a wish pending review.
@@ -74,7 +81,7 @@ export async function createWish(d: WishDeps, auth: AuthContext, actor: Actor, i
     const community = await communityOf(tx, person.region_path);
     if (!community) throw fieldError('beneficiaryPersonId', 'no_community');
     const season = await seasonFor(tx, input.seasonId);
-    const valueFen = toFen(input.estimatedValue);
+    const valueFen = valueFenOf(input.category, input.estimatedValue);
     await checkAgainstSeason(tx, season, community.id, valueFen);
     const row = await tx.insertInto('wishes').values({
       season_id: season.id, community_id: community.id, region_path: person.region_path, beneficiary_person_id: person.id,
@@ -246,12 +253,12 @@ export async function revealContact(db: Db, auth: AuthContext, actor: Actor, id:
   });
 }
 
-export interface WishFilter { seasonId?: number; status?: WishStatus; communityId?: number; category?: WishCategory; q?: string }
+export interface WishFilter { seasonId?: number; status?: WishStatus; communityId?: number; category?: WishCategory; q?: string; dueWithinDays?: number }
 
-/** The workers' list: wishes of communities in scope, with the beneficiary's name (phone masked). */
+/** The workers' list: wishes of communities in scope, with the beneficiary's name (phone masked); the page and its count are the only queries. */
 export async function listWishes(db: Db, auth: AuthContext, f: WishFilter, page: PageQuery) {
-  const res = await paginate(workerWishQuery(db, auth, f).orderBy('w.id', 'desc'), page);
-  return { ...res, items: await presentForWorkers(db, res.items) };
+  const res = await paginate(workerWishQuery(db, auth, f).orderBy('w.id', 'desc'), page, withWorkerRelations);
+  return { ...res, items: res.items.map(presentForWorkers) };
 }
 
 export function workerWishQuery(db: Db, auth: AuthContext, f: WishFilter) {
@@ -262,6 +269,10 @@ export function workerWishQuery(db: Db, auth: AuthContext, f: WishFilter) {
   if (f.status) q = q.where('w.status', '=', f.status);
   if (f.communityId) q = q.where('w.community_id', '=', f.communityId);
   if (f.category) q = q.where('w.category', '=', f.category);
+  if (f.dueWithinDays != null) {
+    const before = new Date(Date.now() + f.dueWithinDays * 86_400_000);
+    q = q.where((eb) => eb.exists(eb.selectFrom('wish_claims as dc').select('dc.id').whereRef('dc.wish_id', '=', 'w.id').where('dc.status', '=', 'live').where('dc.due_at', '<', before)));
+  }
   if (f.q?.trim()) {
     const term = `%${f.q.trim().replace(/[%_\\]/g, '\\$&')}%`;
     q = q.where((eb) => eb.or([eb('w.title', 'like', term), eb('p.name', 'like', term)]));
@@ -269,13 +280,23 @@ export function workerWishQuery(db: Db, auth: AuthContext, f: WishFilter) {
   return q;
 }
 
-export async function presentForWorkers(db: Executor, rows: (WishRow & { beneficiary_name: string | null; beneficiary_phone: string | null })[]) {
-  const [names, claimers] = await Promise.all([communityNames(db, rows.map((r) => r.community_id)), liveClaimers(db, rows.map((r) => r.id))]);
-  return rows.map((r) => ({
-    ...presentPublicWish(r, { communityName: names.get(r.community_id) ?? '', claimerName: claimers.get(r.id)?.name ?? null, claimerPartyMember: claimers.get(r.id)?.partyMember }),
+/** The community's name and the live or fulfilled claim (its claimer's name and badge), joined to the workers' rows. */
+export function withWorkerRelations(q: ReturnType<typeof workerWishQuery>) {
+  return q.leftJoin('regions as rc', 'rc.id', 'w.community_id')
+    .leftJoinLateral((eb) => eb.selectFrom('wish_claims as wc').select(['wc.claimer_id', 'wc.claimer_name', 'wc.claimer_org_id'])
+      .whereRef('wc.wish_id', '=', 'w.id').where('wc.status', 'in', ['live', 'fulfilled']).limit(1).as('c'), (join) => join.onTrue())
+    // An alliance unit's claim is the unit's, not a member's, even when its account's person is one (as in liveClaimers).
+    .select((eb) => ['rc.name as community_name', 'c.claimer_name', eb.and([eb('c.claimer_org_id', 'is', null), hasPartyBadge(eb.ref('c.claimer_id'))]).as('claimer_badge')]);
+}
+
+type WorkerRow = WishRow & { beneficiary_name: string | null; beneficiary_phone: string | null; community_name: string | null; claimer_name: string | null; claimer_badge: SqlBool | null };
+
+export function presentForWorkers(r: WorkerRow) {
+  return {
+    ...presentPublicWish(r, { communityName: r.community_name ?? '', claimerName: r.claimer_name, claimerPartyMember: !!r.claimer_badge }),
     beneficiaryName: r.beneficiary_name, beneficiaryPhone: maskPhone(r.beneficiary_phone), channel: r.channel, reviewStatus: r.review_status,
     reviewReason: r.review_reason, createdAt: r.created_at,
-  }));
+  };
 }
 
 /** The caller's own wishes (submitted or benefiting) and the wishes they claimed. */

@@ -65,7 +65,7 @@ export const admin = {
       from: '开始日期', to: '结束日期', kind: '类型', fields: '字段', purpose: '用途',
       kinds: { unmask: '查看完整信息', export: '导出' },
       actions: {
-        auth: '登录/退出', auth_login: '登录', auth_login_failed: '登录失败', auth_logout: '退出登录',
+        auth: '登录/退出', auth_login: '登录', auth_login_failed: '登录失败', auth_logout: '退出登录', auth_policy: '修改登录安全策略', auth_wechat_bind: '微信登录绑定账号',
         account: '账号', account_create: '新建账号', account_update: '修改账号', account_reset_password: '重置密码', account_change_password: '修改本人密码',
         person: '人员', person_create: '新增人员', person_update: '修改人员', person_export: '导出人员',
         region: '区域', region_create: '新增区域', region_update: '修改区域',
@@ -144,7 +144,7 @@ export const admin = {
       from: 'From', to: 'To', kind: 'Kind', fields: 'Fields', purpose: 'Purpose',
       kinds: { unmask: 'Full details viewed', export: 'Export' },
       actions: {
-        auth: 'Sign-in/out', auth_login: 'Sign in', auth_login_failed: 'Failed sign-in', auth_logout: 'Sign out',
+        auth: 'Sign-in/out', auth_login: 'Sign in', auth_login_failed: 'Failed sign-in', auth_logout: 'Sign out', auth_policy: 'Change sign-in policy', auth_wechat_bind: 'Link WeChat sign-in',
         account: 'Accounts', account_create: 'Create account', account_update: 'Update account', account_reset_password: 'Reset password', account_change_password: 'Change own password',
         person: 'People', person_create: 'Add person', person_update: 'Update person', person_export: 'Export people',
         region: 'Regions', region_create: 'Add region', region_update: 'Update region',

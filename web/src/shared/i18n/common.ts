@@ -10,6 +10,14 @@ export const common = {
       actions: '操作', loading: '加载中…', empty: '暂无数据', saved: '已保存', created: '已创建', total: '共 {n} 条',
       networkError: '网络连接失败，请稍后重试', language: '语言', required: '必填', confirm: '确认',
     },
+    signIn: {
+      codeSentTo: '验证码已发送至 {phone}，请输入 6 位短信验证码完成登录', code: '短信验证码', codeInvalid: '请输入 6 位数字验证码',
+      verify: '验证并登录', backToPassword: '返回密码登录', devCode: '开发环境：验证码 {code}（正式环境不显示）',
+      wechat: '微信登录', wechatBindTitle: '绑定手机号', wechatBindHint: '首次使用微信登录，请验证手机号以绑定您的账号', wechatHello: '{name}，您好',
+      wechatBind: '绑定并登录',
+      policyTitle: '登录安全', policyStaffSms: '区级、街道账号登录须短信验证',
+      policyHint: '开启后，区级管理员、数据管理员、街道工作者用密码登录时，还需输入发送到本人手机的验证码；未登记手机号的账号将无法登录，请先在账号中填写手机号。',
+    },
     auth: {
       username: '用户名 / 手机号', password: '密码', login: '登录', loggingIn: '登录中…', logout: '退出登录',
       logoutConfirm: '确定退出登录吗？', loggedOut: '已退出登录', usernameRequired: '请输入用户名或手机号',
@@ -37,6 +45,14 @@ export const common = {
       refresh: 'Refresh', close: 'Close', back: 'Back', more: 'More', all: 'All', yes: 'Yes', no: 'No', none: 'None',
       actions: 'Actions', loading: 'Loading…', empty: 'No data', saved: 'Saved', created: 'Created', total: '{n} in total',
       networkError: 'Network error; please try again', language: 'Language', required: 'Required', confirm: 'Confirm',
+    },
+    signIn: {
+      codeSentTo: 'A code was sent to {phone}; enter the 6 digits to finish signing in', code: 'SMS code', codeInvalid: 'Enter the 6-digit code',
+      verify: 'Verify and sign in', backToPassword: 'Back to password', devCode: 'Development: the code is {code} (never shown in production)',
+      wechat: 'Sign in with WeChat', wechatBindTitle: 'Link your phone', wechatBindHint: 'First WeChat sign-in: verify your phone to link your account', wechatHello: 'Hello, {name}',
+      wechatBind: 'Link and sign in',
+      policyTitle: 'Sign-in security', policyStaffSms: 'District and street accounts confirm sign-in by SMS',
+      policyHint: 'When on, district admins, data administrators and street workers enter a code sent to their phone after the password; an account without a phone cannot sign in, so add phones first.',
     },
     auth: {
       username: 'Username / phone', password: 'Password', login: 'Sign in', loggingIn: 'Signing in…', logout: 'Sign out',

@@ -28,6 +28,7 @@ export const screen = {
       point: { station: '便民站点', position: '党群服务阵地', elevator: '加装电梯' },
       broadcast: '轮播', broadcastOn: '轮播中', lastUpdate: '更新于 {at}', outOfScope: '该区域不在本账号范围内，已显示本账号范围',
       mapMetric: '人口', drillHint: '点击区域下钻',
+      pyramid: { title: '人口年龄金字塔', male: '男', female: '女', years: '岁' },
     },
   },
   en: {
@@ -56,6 +57,7 @@ export const screen = {
       point: { station: 'Stations', position: 'Service positions', elevator: 'Elevator retrofits' },
       broadcast: 'Broadcast', broadcastOn: 'Broadcasting', lastUpdate: 'Updated {at}', outOfScope: 'That region is outside this account\'s scope; showing the account\'s own',
       mapMetric: 'Persons', drillHint: 'Click an area to drill down',
+      pyramid: { title: 'Age pyramid', male: 'Male', female: 'Female', years: 'years' },
     },
   },
 } satisfies Messages;

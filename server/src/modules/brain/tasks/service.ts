@@ -107,6 +107,11 @@ export async function getTask(db: Db, auth: AuthContext, id: number) {
 
 export interface TaskResultInput { result: TaskResult; note?: string; }
 
+export interface TaskClosed { taskId: number; title: string; closedByAccountId: number }
+const closedListeners: ((tx: Executor, e: TaskClosed) => Promise<void>)[] = [];
+/** Called inside the transaction that closes a task with its result (party points for a worker who is a member). */
+export const onTaskClosed = (l: (tx: Executor, e: TaskClosed) => Promise<void>) => { closedListeners.push(l); };
+
 /**
  * Closes a task with its outcome and an optional photo of the visit (once: a second close is 409);
  * "wrong person" labels the pair non_match.
@@ -130,6 +135,7 @@ export async function recordTaskResult(d: { db: Db; files: FileStore }, auth: Au
       await tx.updateTable('brain_match_pairs').set({ label: 'non_match', labelled_by: auth.accountId, labelled_at: now })
         .where('job_id', '=', row.job_id).where('left_id', '=', row.left_id).where('right_id', '=', row.right_id).execute();
     }
+    for (const l of closedListeners) await l(tx, { taskId: id, title: t.title, closedByAccountId: auth.accountId });
     await appendAudit(tx, actor, { action: 'brain.task.result', targetType: 'brain_verification_task', targetId: id, summary: { result: input.result, note, jobId: t.job_id, photo: !!file } });
   });
   return getTask(db, auth, id);
