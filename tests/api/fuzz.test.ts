@@ -145,7 +145,8 @@ const SKIP = new Set(['GET /api/wishes/events', 'GET /api/service-requests/event
  * Tables whose job is to record refused requests: the sign-in throttle counts failures (issue 8, finding 4);
  * the Red Brain's exchange log records every refused read of dataset rows and every refused inbound push (issue 10).
  */
-const RECORDS_REFUSALS = new Set(['auth_throttle', 'brain_exchange_log']);
+// app_secrets: a shared secret (e.g. the second factor's challenge key) is made on first use, refused or not.
+const RECORDS_REFUSALS = new Set(['auth_throttle', 'brain_exchange_log', 'app_secrets']);
 /** Run last for each account: they can end its session or lock it. */
 const LAST = new Set(['POST /api/auth/logout', 'POST /api/me/password']);
 

@@ -32,9 +32,12 @@ async function tablesInOrder(db: Executor): Promise<string[]> {
   return out;
 }
 
-async function hasIdColumn(db: Executor, table: string) {
+/** A table whose `id` draws from a sequence (not a one-row settings table keyed by `id boolean`). */
+async function hasIdSequence(db: Executor, table: string) {
   const r = await sql<{ n: number }>`select count(*) as n from information_schema.columns where table_schema = 'public' and table_name = ${table} and column_name = 'id'`.execute(db);
-  return Number(r.rows[0].n) > 0;
+  if (Number(r.rows[0].n) === 0) return false;
+  const seq = await sql<{ s: string | null }>`select pg_get_serial_sequence(${table}, 'id') as s`.execute(db);
+  return seq.rows[0].s != null;
 }
 
 function filesUnder(dir: string): string[] {
@@ -57,7 +60,7 @@ export async function backup(db: Db, filesDir: string, file: string, onTable?: (
     for (const table of await tablesInOrder(tx)) {
       await write({ table });
       let n = 0;
-      if (await hasIdColumn(tx, table)) {
+      if (await hasIdSequence(tx, table)) {
         let last = 0;
         for (;;) {
           const rows = (await sql<{ j: string; id: number }>`select row_to_json(t)::text as j, t.id from ${sql.table(table)} t where t.id > ${last} order by t.id limit 5000`.execute(tx)).rows;
@@ -135,7 +138,7 @@ export async function restore(db: Db, filesDir: string, file: string, onTable?: 
     await flush();
     if (table) onTable?.(table, counts[table] ?? 0);
     for (const t of tables) {
-      if (await hasIdColumn(tx, t)) {
+      if (await hasIdSequence(tx, t)) {
         await sql`select setval(pg_get_serial_sequence(${t}, 'id'), greatest((select coalesce(max(id), 0) from ${sql.table(t)}), 1))`.execute(tx);
       }
     }
